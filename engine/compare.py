@@ -1,0 +1,110 @@
+"""Comparing scenarios side by side: what differs, and what that changes for each side and analyst."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from .evaluate import Evaluation, evaluate
+from .load import Corpus
+
+
+@dataclass(frozen=True)
+class TermRow:
+    term: str
+    label: str
+    options: tuple[str, ...]
+    option_labels: tuple[str, ...]
+    differs: bool
+
+
+@dataclass(frozen=True)
+class SideRow:
+    side: str
+    name: str
+    verdicts: tuple[str, ...]
+    verdict_labels: tuple[str, ...]
+    satisfaction: tuple[float, ...]
+    red_lines_crossed: tuple[tuple[str, ...], ...]
+    # Against the first scenario: demand ids newly met / newly not met in each scenario.
+    gained: tuple[tuple[str, ...], ...]
+    lost: tuple[tuple[str, ...], ...]
+    differs: bool
+
+
+@dataclass(frozen=True)
+class PredictionRow:
+    id: str
+    analyst_name: str
+    outcome_label: str
+    summary: str
+    matches: tuple[float, ...]
+    differs: bool
+
+
+@dataclass(frozen=True)
+class Comparison:
+    labels: tuple[str, ...]
+    evaluations: tuple[Evaluation, ...]
+    terms: tuple[TermRow, ...]
+    sides: tuple[SideRow, ...]
+    predictions: tuple[PredictionRow, ...]
+
+    def to_csv(self) -> str:
+        """One table: a row per term, side verdict and prediction match; a column per scenario."""
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(["section", "id", "name", *self.labels, "differs"])
+        for t in self.terms:
+            w.writerow(["term", t.term, t.label, *t.option_labels, t.differs])
+        for sd in self.sides:
+            w.writerow(["verdict", sd.side, sd.name, *sd.verdict_labels, sd.differs])
+            w.writerow(["satisfaction", sd.side, sd.name, *[f"{x:.2f}" for x in sd.satisfaction], sd.differs])
+            w.writerow(["red_lines_crossed", sd.side, sd.name, *["; ".join(r) for r in sd.red_lines_crossed], sd.differs])
+        for p in self.predictions:
+            w.writerow(["prediction_match", p.id, f"{p.analyst_name}: {p.outcome_label}", *[f"{m:.2f}" for m in p.matches], p.differs])
+        return buf.getvalue()
+
+
+def compare(corpus: Corpus, scenarios: Sequence[tuple[str, Mapping[str, str]]]) -> Comparison:
+    """Compare labelled scenarios; the first is the reference for what each side gains or loses."""
+    if not scenarios:
+        raise ValueError("compare() needs at least one scenario")
+    labels = tuple(label for label, _ in scenarios)
+    evals = tuple(evaluate(corpus, sc) for _, sc in scenarios)
+
+    terms = []
+    for term in corpus.terms:
+        opts = tuple(e.scenario[term.id] for e in evals)
+        terms.append(TermRow(term.id, term.label, opts, tuple(term.option(o).label for o in opts), len(set(opts)) > 1))
+
+    sides = []
+    for side in corpus.sides:
+        results = [e.side(side.id) for e in evals]
+        met_sets = [{d.id for d in r.demands_met} for r in results]
+        ref = met_sets[0]
+        verdicts = tuple(r.verdict for r in results)
+        crossed = tuple(tuple(d.id for d in r.red_lines_crossed) for r in results)
+        sides.append(
+            SideRow(
+                side=side.id,
+                name=side.name,
+                verdicts=verdicts,
+                verdict_labels=tuple(r.verdict_label for r in results),
+                satisfaction=tuple(r.satisfaction for r in results),
+                red_lines_crossed=crossed,
+                gained=tuple(tuple(sorted(m - ref)) for m in met_sets),
+                lost=tuple(tuple(sorted(ref - m)) for m in met_sets),
+                differs=len(set(verdicts)) > 1 or len(set(crossed)) > 1 or len({frozenset(m) for m in met_sets}) > 1,
+            )
+        )
+
+    by_id = [{p.id: p for p in e.predictions} for e in evals]
+    preds = []
+    for p in evals[0].predictions:  # ranked by the first scenario's match
+        matches = tuple(m[p.id].match for m in by_id)
+        preds.append(PredictionRow(p.id, p.analyst_name, p.outcome_label, p.summary, matches, len(set(matches)) > 1))
+
+    return Comparison(labels, evals, tuple(terms), tuple(sides), tuple(preds))

@@ -1,0 +1,244 @@
+"""Evaluating a scenario: which demands it meets, which red lines it crosses, which predictions it matches.
+
+A scenario maps every term id to one option id. The scoring (also on the Method page):
+- A demand is **met** when the scenario's option for its term is one of the demand's options.
+- A **red line** is crossed when a red-line demand is not met.
+- A side's **verdict**: `red_line_crossed` if any of its red lines is crossed; otherwise
+  `all_demands_met` if every demand is met, else `some_demands_unmet`. Where the sources give
+  conflicting demands for one side, no scenario can meet them all.
+- A side's **satisfaction** (0 to 1): the weighted share of its demands met, weighting red
+  lines 3, demands 2 and preferences 1.
+- A prediction's **match** (0 to 1): the share of its conditions that hold. 1 means the scenario
+  has every feature the analyst's prediction is conditioned on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Mapping
+
+from . import schema as s
+from .load import Corpus
+
+VERDICT_LABEL = {
+    "red_line_crossed": "Crosses a red line",
+    "some_demands_unmet": "No red line crossed; some demands unmet",
+    "all_demands_met": "Meets every demand",
+    "no_demands": "No demands on record",
+}
+
+
+class ScenarioError(ValueError):
+    """A scenario names an unknown term or option, or leaves a term unset."""
+
+
+def complete(corpus: Corpus, scenario: Mapping[str, str]) -> dict[str, str]:
+    """Check a scenario and return it in term order; raise ScenarioError if it is not valid."""
+    problems = []
+    for term_id, option_id in scenario.items():
+        try:
+            term = corpus.term(term_id)
+        except KeyError:
+            problems.append(f"unknown term '{term_id}'")
+            continue
+        if option_id not in term.option_ids:
+            problems.append(f"unknown option '{option_id}' for term '{term_id}'")
+    missing = [t for t in corpus.term_ids if t not in scenario]
+    if missing:
+        problems.append(f"terms unset: {', '.join(missing)}")
+    if problems:
+        raise ScenarioError("; ".join(problems))
+    return {t: scenario[t] for t in corpus.term_ids}
+
+
+@dataclass(frozen=True)
+class Provenance:
+    kind: str  # stated | attributed
+    by: str  # person id
+    by_name: str
+    by_role: str
+
+
+@dataclass(frozen=True)
+class DemandResult:
+    id: str
+    side: str
+    term: str
+    term_label: str
+    options: tuple[str, ...]
+    strength: str
+    met: bool
+    chosen: str
+    summary: str
+    quote: str
+    source: str
+    source_label: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class SideResult:
+    id: str
+    name: str
+    verdict: str
+    verdict_label: str
+    satisfaction: float
+    red_lines_crossed: tuple[DemandResult, ...]
+    demands_met: tuple[DemandResult, ...]
+    demands_unmet: tuple[DemandResult, ...]
+    silent_terms: tuple[str, ...]
+
+    def status_by_term(self) -> dict[str, str]:
+        """For each term: 'crossed', 'unmet', 'met', 'mixed' or 'silent' (for charts)."""
+        out: dict[str, str] = {t: "silent" for t in self.silent_terms}
+        for status, items in (("crossed", self.red_lines_crossed), ("unmet", self.demands_unmet), ("met", self.demands_met)):
+            for d in items:
+                prev = out.get(d.term)
+                if prev is None:
+                    out[d.term] = status
+                elif prev != status and prev != "crossed":
+                    out[d.term] = "crossed" if status == "crossed" else "mixed"
+        return out
+
+
+@dataclass(frozen=True)
+class ConditionResult:
+    term: str
+    term_label: str
+    options: tuple[str, ...]
+    chosen: str
+    holds: bool
+
+
+@dataclass(frozen=True)
+class PredictionResult:
+    id: str
+    analyst: str
+    analyst_name: str
+    analyst_role: str
+    match: float
+    outcome: str
+    outcome_label: str
+    summary: str
+    quote: str
+    source: str
+    source_label: str
+    conditions: tuple[ConditionResult, ...]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    scenario: dict[str, str]
+    sides: tuple[SideResult, ...]
+    predictions: tuple[PredictionResult, ...] = field(default=())
+
+    def side(self, side_id: str) -> SideResult:
+        for x in self.sides:
+            if x.id == side_id:
+                return x
+        raise KeyError(side_id)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _provenance(corpus: Corpus, d: s.Demand) -> Provenance:
+    person = corpus.people[d.by]
+    return Provenance(d.provenance.value, d.by, person.name, person.role)
+
+
+def demand_met(d: s.Demand, scenario: Mapping[str, str]) -> bool:
+    return scenario[d.term] in d.options
+
+
+def evaluate_side(corpus: Corpus, side: s.Side, scenario: Mapping[str, str]) -> SideResult:
+    crossed, met, unmet = [], [], []
+    weight_met = weight_all = 0
+    for d in corpus.demands_of(side.id):
+        ok = demand_met(d, scenario)
+        w = s.STRENGTH_WEIGHT[d.strength]
+        weight_all += w
+        weight_met += w if ok else 0
+        src = corpus.sources[d.source]
+        result = DemandResult(
+            id=d.id,
+            side=d.side,
+            term=d.term,
+            term_label=corpus.term(d.term).label,
+            options=tuple(d.options),
+            strength=d.strength.value,
+            met=ok,
+            chosen=scenario[d.term],
+            summary=d.summary,
+            quote=" ".join(d.quote.split()),
+            source=d.source,
+            source_label=src.label,
+            provenance=_provenance(corpus, d),
+        )
+        if ok:
+            met.append(result)
+        elif d.is_red_line:
+            crossed.append(result)
+        else:
+            unmet.append(result)
+    if not weight_all:
+        verdict = "no_demands"
+    elif crossed:
+        verdict = "red_line_crossed"
+    elif unmet:
+        verdict = "some_demands_unmet"
+    else:
+        verdict = "all_demands_met"
+    spoken = {d.term for d in corpus.demands_of(side.id)}
+    return SideResult(
+        id=side.id,
+        name=side.name,
+        verdict=verdict,
+        verdict_label=VERDICT_LABEL[verdict],
+        satisfaction=round(weight_met / weight_all, 4) if weight_all else 0.0,
+        red_lines_crossed=tuple(crossed),
+        demands_met=tuple(met),
+        demands_unmet=tuple(unmet),
+        silent_terms=tuple(t for t in corpus.term_ids if t not in spoken),
+    )
+
+
+def evaluate_prediction(corpus: Corpus, p: s.Prediction, scenario: Mapping[str, str]) -> PredictionResult:
+    conds = tuple(
+        ConditionResult(
+            term=c.term,
+            term_label=corpus.term(c.term).label,
+            options=tuple(c.options),
+            chosen=scenario[c.term],
+            holds=scenario[c.term] in c.options,
+        )
+        for c in p.conditions
+    )
+    person = corpus.people[p.analyst]
+    return PredictionResult(
+        id=p.id,
+        analyst=p.analyst,
+        analyst_name=person.name,
+        analyst_role=person.role,
+        match=round(sum(c.holds for c in conds) / len(conds), 4),
+        outcome=p.outcome,
+        outcome_label=corpus.outcomes[p.outcome].label,
+        summary=p.summary,
+        quote=" ".join(p.quote.split()),
+        source=p.source,
+        source_label=corpus.sources[p.source].label,
+        conditions=conds,
+    )
+
+
+def evaluate(corpus: Corpus, scenario: Mapping[str, str]) -> Evaluation:
+    """Evaluate a complete scenario against every side's demands and every prediction.
+
+    Predictions are ranked by match (highest first), then by how many conditions they have
+    (more specific first), then by id.
+    """
+    sc = complete(corpus, scenario)
+    sides = tuple(evaluate_side(corpus, side, sc) for side in corpus.sides)
+    preds = [evaluate_prediction(corpus, p, sc) for p in corpus.predictions]
+    preds.sort(key=lambda r: (-r.match, -len(r.conditions), r.id))
+    return Evaluation(scenario=sc, sides=sides, predictions=tuple(preds))

@@ -1,0 +1,414 @@
+"""Loading and validating the corpus: the seeds, their metadata and the curated YAML.
+
+`load_corpus()` returns a `Corpus` or raises `DataError` listing every fault; `validate()`
+returns the faults. Each fault names the file, the line where the YAML gives it, the id and
+what is wrong, in the form `file:line: CODE id: message`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from . import schema as s
+from .quotes import FoldedText, find_quote, fold
+from .yamlio import LineDict, LineList, YamlError, line_of, load_yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+R = TypeVar("R", bound=s.Record)
+
+
+@dataclass(frozen=True, order=True)
+class Fault:
+    file: str
+    line: int
+    code: str
+    id: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        ident = f" {self.id}" if self.id else ""
+        return f"{where}: {self.code}{ident}: {self.message}"
+
+
+class DataError(Exception):
+    """The curated data has faults; `faults` lists them all."""
+
+    def __init__(self, faults: list[Fault]):
+        self.faults = faults
+        super().__init__("\n".join(str(f) for f in faults))
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Everything loaded and cross-checked. Read-only; shared between sessions."""
+
+    root: Path
+    version: str
+    sources: dict[str, s.Source]
+    seed_texts: dict[str, str]
+    groups: tuple[s.Group, ...]
+    terms: tuple[s.Term, ...]
+    sides: tuple[s.Side, ...]
+    people: dict[str, s.Person]
+    outcomes: dict[str, s.Outcome]
+    demands: tuple[s.Demand, ...]
+    predictions: tuple[s.Prediction, ...]
+    presets: tuple[s.Preset, ...]
+    _folded: dict[str, FoldedText] = field(default_factory=dict, repr=False, compare=False)
+
+    # Lookups ---------------------------------------------------------------------------------
+    def term(self, term_id: str) -> s.Term:
+        for t in self.terms:
+            if t.id == term_id:
+                return t
+        raise KeyError(term_id)
+
+    def side(self, side_id: str) -> s.Side:
+        for x in self.sides:
+            if x.id == side_id:
+                return x
+        raise KeyError(side_id)
+
+    def preset(self, preset_id: str) -> s.Preset:
+        for p in self.presets:
+            if p.id == preset_id:
+                return p
+        raise KeyError(preset_id)
+
+    @property
+    def term_ids(self) -> tuple[str, ...]:
+        return tuple(t.id for t in self.terms)
+
+    @property
+    def side_ids(self) -> tuple[str, ...]:
+        return tuple(x.id for x in self.sides)
+
+    @property
+    def preset_ids(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.presets)
+
+    def demands_of(self, side_id: str) -> tuple[s.Demand, ...]:
+        return tuple(d for d in self.demands if d.side == side_id)
+
+    def default_scenario(self) -> dict[str, str]:
+        return {t.id: t.default for t in self.terms}
+
+    def quote_span(self, source_id: str, quote: str) -> tuple[int, int] | None:
+        """Where a quote stands in its seed's original text (character offsets), if it does."""
+        folded = self._folded.get(source_id)
+        return find_quote(quote, folded) if folded else None
+
+    def space_size(self) -> int:
+        size = 1
+        for t in self.terms:
+            size *= len(t.options)
+        return size
+
+
+# --- Reading files ---------------------------------------------------------------------------
+
+
+class _Reader:
+    def __init__(self, root: Path):
+        self.root = root
+        self.faults: list[Fault] = []
+        self.digest = hashlib.sha256()
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def fault(self, file: str, line: int, code: str, ident: str, message: str) -> None:
+        self.faults.append(Fault(file, line, code, ident, message))
+
+    def read(self, path: Path, key: str, model: type[R]) -> list[R]:
+        """Read the list under `key` in one file, one record at a time, keeping the good ones."""
+        rel = self.rel(path)
+        if not path.exists():
+            self.fault(rel, 0, "E012", "", "the file is missing")
+            return []
+        self.digest.update(rel.encode() + b"\0" + path.read_bytes())
+        try:
+            raw = load_yaml(path)
+        except YamlError as exc:
+            self.fault(rel, exc.line, "E001", "", exc.message)
+            return []
+        if raw is None:
+            raw = LineDict()
+            raw.line, raw.key_lines = 1, {}
+        if not isinstance(raw, LineDict):
+            self.fault(rel, getattr(raw, "line", 1), "E002", "", f"the file must be a mapping with the key '{key}'")
+            return []
+        return self.records(rel, raw, key, model)
+
+    def records(self, rel: str, raw: LineDict, key: str, model: type[R], allowed: Iterable[str] = ()) -> list[R]:
+        for extra in raw:
+            if extra != key and extra not in allowed:
+                self.fault(rel, raw.key_lines[extra], "E003", "", f"unknown field '{extra}' (expected '{key}')")
+        items = raw.get(key)
+        if items is None:
+            if not allowed:
+                self.fault(rel, raw.line, "E002", "", f"missing field '{key}'")
+            return []
+        if not isinstance(items, LineList):
+            self.fault(rel, raw.key_lines.get(key, raw.line), "E002", "", f"'{key}' must be a list")
+            return []
+        out: list[R] = []
+        for i, item in enumerate(items):
+            record = self.record(rel, item, items.item_lines[i], model)
+            if record is not None:
+                out.append(record)
+        return out
+
+    def record(self, rel: str, item: Any, line: int, model: type[R]) -> R | None:
+        ident = str(item.get("id", "")) if isinstance(item, dict) else ""
+        try:
+            rec = model.model_validate(item)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = tuple(err["loc"])
+                where = line_of(item, loc) if isinstance(item, LineDict) else line
+                path = ".".join(str(p) for p in loc) or "record"
+                if err["type"] == "extra_forbidden":
+                    self.fault(rel, where, "E003", ident, f"unknown field '{path}'")
+                elif err["type"] == "missing":
+                    self.fault(rel, where, "E002", ident, f"missing field '{path}'")
+                else:
+                    self.fault(rel, where, "E002", ident, f"field '{path}': {err['msg']}")
+            return None
+        _attach(rec, item, rel, line)
+        return rec
+
+
+def _attach(rec: BaseModel, raw: Any, rel: str, line: int) -> None:
+    """Give each record (and nested record) its file and lines."""
+    if isinstance(rec, s.Record):
+        rec._file = rel
+        rec._line = line
+        if isinstance(raw, LineDict):
+            rec._key_lines = dict(raw.key_lines)
+    if not isinstance(raw, LineDict):
+        return
+    for name in type(rec).model_fields:
+        value = getattr(rec, name)
+        sub = raw.get(name)
+        if isinstance(value, BaseModel):
+            _attach(value, sub, rel, raw.key_lines.get(name, line))
+        elif isinstance(value, list) and isinstance(sub, LineList):
+            for i, v in enumerate(value):
+                if isinstance(v, BaseModel) and i < len(sub):
+                    _attach(v, sub[i], rel, sub.item_lines[i])
+
+
+# --- Cross-checks ----------------------------------------------------------------------------
+
+
+def _unique(reader: _Reader, records: Iterable[s.Record], kind: str) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for r in records:
+        rid = getattr(r, "id")
+        if rid in seen:
+            first = seen[rid]
+            reader.fault(r.yaml_file, r.line, "E004", rid, f"duplicate {kind} id (first at {first.yaml_file}:{first.line})")
+        else:
+            seen[rid] = r
+    return seen
+
+
+def load_corpus(root: Path | str | None = None) -> Corpus:
+    """Load and check everything under `root` (the project folder); raise DataError on faults."""
+    corpus, faults = _load(Path(root) if root else PROJECT_ROOT)
+    if faults:
+        raise DataError(faults)
+    return corpus
+
+
+def validate(root: Path | str | None = None) -> list[Fault]:
+    """Every fault in the data, sorted by file and line; empty when all holds."""
+    return _load(Path(root) if root else PROJECT_ROOT)[1]
+
+
+def _load(root: Path) -> tuple[Corpus, list[Fault]]:
+    rd = _Reader(root)
+    seeds_dir, data = root / "seeds", root / "scenarios"
+
+    sources = _unique(rd, rd.read(seeds_dir / "sources.yaml", "sources", s.Source), "source")
+    seed_texts: dict[str, str] = {}
+    folded: dict[str, FoldedText] = {}
+    for src in sources.values():
+        path = seeds_dir / src.file
+        if not path.exists():
+            rd.fault(src.yaml_file, src.line_of("file"), "E012", src.id, f"seed file '{src.file}' not found in seeds/")
+            continue
+        seed_texts[src.id] = path.read_text(encoding="utf-8")
+        rd.digest.update(path.read_bytes())
+        folded[src.id] = fold(seed_texts[src.id])
+
+    terms_path = data / "terms.yaml"
+    groups: list[s.Group] = []
+    terms: list[s.Term] = []
+    if terms_path.exists():
+        rd.digest.update(terms_path.read_bytes())
+        try:
+            raw = load_yaml(terms_path)
+        except YamlError as exc:
+            rd.fault(rd.rel(terms_path), exc.line, "E001", "", exc.message)
+            raw = None
+        if isinstance(raw, LineDict):
+            rel = rd.rel(terms_path)
+            groups = rd.records(rel, raw, "groups", s.Group, allowed=("terms",))
+            terms = rd.records(rel, raw, "terms", s.Term, allowed=("groups",))
+            if "groups" not in raw:
+                rd.fault(rel, raw.line, "E002", "", "missing field 'groups'")
+            if "terms" not in raw:
+                rd.fault(rel, raw.line, "E002", "", "missing field 'terms'")
+        elif raw is not None:
+            rd.fault(rd.rel(terms_path), 1, "E002", "", "the file must be a mapping with 'groups' and 'terms'")
+    else:
+        rd.fault(rd.rel(terms_path), 0, "E012", "", "the file is missing")
+
+    group_ids = _unique(rd, groups, "group")
+    term_map: dict[str, s.Term] = _unique(rd, terms, "term")
+    sides = _unique(rd, rd.read(data / "sides.yaml", "sides", s.Side), "side")
+    people = _unique(rd, rd.read(data / "people.yaml", "people", s.Person), "person")
+    outcomes = _unique(rd, rd.read(data / "outcomes.yaml", "outcomes", s.Outcome), "outcome")
+    presets = _unique(rd, rd.read(data / "presets.yaml", "presets", s.Preset), "preset")
+
+    demands: list[s.Demand] = []
+    predictions: list[s.Prediction] = []
+    claim_files = sorted((data / "claims").glob("*.yaml"))
+    for path in claim_files:
+        rel = rd.rel(path)
+        rd.digest.update(path.read_bytes())
+        try:
+            raw = load_yaml(path)
+        except YamlError as exc:
+            rd.fault(rel, exc.line, "E001", "", exc.message)
+            continue
+        if raw is None:
+            continue
+        if not isinstance(raw, LineDict):
+            rd.fault(rel, getattr(raw, "line", 1), "E002", "", "the file must be a mapping with 'demands' and 'predictions'")
+            continue
+        file_demands = rd.records(rel, raw, "demands", s.Demand, allowed=("predictions",))
+        file_predictions = rd.records(rel, raw, "predictions", s.Prediction, allowed=("demands",))
+        if path.stem not in sources:
+            rd.fault(rel, 1, "E005", "", f"the file name must be a source id; '{path.stem}' is not in seeds/sources.yaml")
+        for claim in [*file_demands, *file_predictions]:
+            if claim.source != path.stem and path.stem in sources:
+                rd.fault(rel, claim.line_of("source"), "E010", claim.id, f"cites '{claim.source}' but sits in the claims file of '{path.stem}'")
+        demands += file_demands
+        predictions += file_predictions
+    _unique(rd, [*demands, *predictions], "claim")
+
+    def check_quote(rec: s.Record, quote: str, source: str, ident: str) -> None:
+        if not quote or not quote.strip():
+            rd.fault(rec.yaml_file, rec.line_of("quote"), "E007", ident, "the quote is missing or empty")
+        elif source not in sources:
+            rd.fault(rec.yaml_file, rec.line_of("source"), "E005", ident, f"unknown source '{source}'")
+        elif source in folded and find_quote(quote, folded[source]) is None:
+            short = " ".join(quote.split())
+            short = short if len(short) <= 70 else short[:67] + "..."
+            rd.fault(rec.yaml_file, rec.line_of("quote"), "E006", ident, f"quote not found verbatim in '{source}': \"{short}\"")
+
+    def check_options(rec: s.Record, term_id: str, options: Iterable[str], ident: str, field_name: str = "options") -> None:
+        term = term_map.get(term_id)
+        if term is None:
+            rd.fault(rec.yaml_file, rec.line_of("term"), "E005", ident, f"unknown term '{term_id}'")
+            return
+        for o in options:
+            if o not in term.option_ids:
+                rd.fault(rec.yaml_file, rec.line_of(field_name), "E005", ident, f"unknown option '{o}' for term '{term_id}' (one of: {', '.join(term.option_ids)})")
+
+    for term in term_map.values():
+        if term.group not in group_ids:
+            rd.fault(term.yaml_file, term.line_of("group"), "E005", term.id, f"unknown group '{term.group}'")
+        if term.default not in term.option_ids:
+            rd.fault(term.yaml_file, term.line_of("default"), "E005", term.id, f"default '{term.default}' is not one of its options")
+        _unique(rd, term.options, f"option (term {term.id})")
+        for b in term.basis:
+            check_quote(b, b.quote, b.source, term.id)
+
+    for person in people.values():
+        if person.speaks_for is not None and person.speaks_for not in sides:
+            rd.fault(person.yaml_file, person.line_of("speaks_for"), "E005", person.id, f"unknown side '{person.speaks_for}'")
+
+    for d in demands:
+        if d.side not in sides:
+            rd.fault(d.yaml_file, d.line_of("side"), "E005", d.id, f"unknown side '{d.side}'")
+        check_options(d, d.term, d.options, d.id)
+        who = people.get(d.by)
+        if who is None:
+            rd.fault(d.yaml_file, d.line_of("by"), "E005", d.id, f"unknown person '{d.by}' (add them to scenarios/people.yaml)")
+        elif d.provenance is s.Provenance.stated and who.speaks_for != d.side:
+            rd.fault(d.yaml_file, d.line_of("by"), "E009", d.id, f"'stated' needs a speaker for '{d.side}', but '{d.by}' speaks for {who.speaks_for or 'no side'}; use 'attributed'")
+        check_quote(d, d.quote, d.source, d.id)
+
+    for p in predictions:
+        if p.analyst not in people:
+            rd.fault(p.yaml_file, p.line_of("analyst"), "E005", p.id, f"unknown person '{p.analyst}' (add them to scenarios/people.yaml)")
+        if p.outcome not in outcomes:
+            rd.fault(p.yaml_file, p.line_of("outcome"), "E005", p.id, f"unknown outcome '{p.outcome}' (one of: {', '.join(outcomes)})")
+        seen_terms: set[str] = set()
+        for c in p.conditions:
+            check_options(c, c.term, c.options, p.id)
+            if c.term in seen_terms:
+                rd.fault(c.yaml_file, c.line, "E004", p.id, f"two conditions on term '{c.term}'")
+            seen_terms.add(c.term)
+        check_quote(p, p.quote, p.source, p.id)
+
+    for preset in presets.values():
+        for term_id, option_id in preset.scenario.items():
+            term = term_map.get(term_id)
+            if term is None:
+                rd.fault(preset.yaml_file, preset.line_of("scenario"), "E005", preset.id, f"unknown term '{term_id}'")
+            elif option_id not in term.option_ids:
+                rd.fault(preset.yaml_file, preset.line_of("scenario"), "E005", preset.id, f"unknown option '{option_id}' for term '{term_id}'")
+        missing = [t for t in term_map if t not in preset.scenario]
+        if missing:
+            rd.fault(preset.yaml_file, preset.line_of("scenario"), "E008", preset.id, f"leaves terms unset: {', '.join(missing)}")
+        for b in preset.basis:
+            for t in b.terms:
+                if t not in term_map:
+                    rd.fault(b.yaml_file, b.line_of("terms"), "E005", preset.id, f"basis names unknown term '{t}'")
+            check_quote(b, b.quote, b.source, preset.id)
+
+    for required, have, kind, where in (
+        (s.REQUIRED_TERMS, term_map, "term", "scenarios/terms.yaml"),
+        (s.REQUIRED_SIDES, sides, "side", "scenarios/sides.yaml"),
+        (s.REQUIRED_PRESETS, presets, "preset", "scenarios/presets.yaml"),
+    ):
+        for rid in required:
+            if rid not in have:
+                rd.fault(where, 0, "E011", rid, f"required {kind} id '{rid}' is missing")
+
+    cited = {c.source for c in [*demands, *predictions]}
+    for src in sources.values():
+        if src.id not in cited and (data / "claims").exists():
+            rd.fault(src.yaml_file, src.line, "E012", src.id, f"seed '{src.id}' is never cited by a claim (add scenarios/claims/{src.id}.yaml)")
+
+    corpus = Corpus(
+        root=root,
+        version=rd.digest.hexdigest()[:16],
+        sources=dict(sources),
+        seed_texts=seed_texts,
+        groups=tuple(groups),
+        terms=tuple(term_map.values()),
+        sides=tuple(sides.values()),
+        people=dict(people),
+        outcomes=dict(outcomes),
+        demands=tuple(demands),
+        predictions=tuple(predictions),
+        presets=tuple(presets.values()),
+        _folded=folded,
+    )
+    return corpus, sorted(set(rd.faults))

@@ -1,0 +1,132 @@
+"""Reports on a scenario: a JSON-ready dict (the CLI contract) and a Markdown classroom handout."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from .evaluate import DemandResult, Evaluation, PredictionResult, evaluate
+from .load import Corpus
+
+OURS = "(our summary)"
+
+
+def _demand(d: DemandResult) -> dict[str, Any]:
+    out = asdict(d)
+    out["provenance"] = asdict(d.provenance)
+    return out
+
+
+def _prediction(p: PredictionResult) -> dict[str, Any]:
+    return asdict(p)
+
+
+def report_dict(corpus: Corpus, scenario: dict[str, str], preset: str | None = None) -> dict[str, Any]:
+    """The report contract: `scenario`, `sides` and `predictions` (ranked by match)."""
+    ev = evaluate(corpus, scenario)
+    return {
+        "scenario": ev.scenario,
+        "preset": preset,
+        "data_version": corpus.version,
+        "sides": [
+            {
+                "id": sd.id,
+                "name": sd.name,
+                "verdict": sd.verdict,
+                "verdict_label": sd.verdict_label,
+                "satisfaction": sd.satisfaction,
+                "red_lines_crossed": [_demand(d) for d in sd.red_lines_crossed],
+                "demands_met": [_demand(d) for d in sd.demands_met],
+                "demands_unmet": [_demand(d) for d in sd.demands_unmet],
+                "silent_terms": list(sd.silent_terms),
+            }
+            for sd in ev.sides
+        ],
+        "predictions": [_prediction(p) for p in ev.predictions],
+    }
+
+
+def _cite(corpus: Corpus, source_id: str) -> str:
+    return f"[{corpus.sources[source_id].label}](#source-{source_id.replace('_', '-')})"
+
+
+def _who(d: DemandResult) -> str:
+    if d.provenance.kind == "stated":
+        return f"stated by {d.provenance.by_name}"
+    return f"attributed by {d.provenance.by_name}"
+
+
+def _md_quote(text: str) -> str:
+    return "> " + text.replace("\n", " ")
+
+
+def report_markdown(corpus: Corpus, scenario: dict[str, str], preset: str | None = None, title: str | None = None) -> str:
+    """A handout: the scenario, each side's verdict with quotes, the analysts' predictions, the sources."""
+    ev: Evaluation = evaluate(corpus, scenario)
+    lines: list[str] = []
+    heading = title or (corpus.preset(preset).title if preset else "A peace scenario")
+    lines += [f"# {heading}", ""]
+    lines += [
+        "Peace Terms Explorer — what each side of the 2025 talks on ending the war in Ukraine has said "
+        "it wants, and what analysts expect would follow. Quotes are verbatim from the cited sources; "
+        f"lines marked {OURS} are the project's own wording.",
+        "",
+        "## The scenario",
+        "",
+        "| Term | Option |",
+        "|---|---|",
+    ]
+    for t in corpus.terms:
+        lines.append(f"| {t.label} | {t.option(ev.scenario[t.id]).label} |")
+    lines.append("")
+
+    lines += ["## Each side's verdict", ""]
+    for sd in ev.sides:
+        lines += [f"### {sd.name}: {sd.verdict_label}", ""]
+        lines.append(f"Share of its demands met, weighted by strength: {sd.satisfaction:.0%}.")
+        lines.append("")
+        for heading_text, items in (
+            ("Red lines crossed", sd.red_lines_crossed),
+            ("Demands not met", sd.demands_unmet),
+            ("Demands met", sd.demands_met),
+        ):
+            if not items:
+                continue
+            lines += [f"**{heading_text}**", ""]
+            for d in items:
+                lines.append(f"- **{d.term_label}** ({d.strength.replace('_', ' ')}, {_who(d)}): {d.summary} {OURS}")
+                lines.append(f"  {_md_quote(d.quote)} — {_cite(corpus, d.source)}")
+            lines.append("")
+        if sd.silent_terms:
+            silent = ", ".join(corpus.term(t).label for t in sd.silent_terms)
+            lines += [f"The sources record no position of {sd.name} on: {silent}.", ""]
+
+    lines += ["## Analysts' predictions, by how well this scenario matches their conditions", ""]
+    for p in ev.predictions:
+        held = sum(c.holds for c in p.conditions)
+        lines.append(
+            f"- **{p.analyst_name}** — {p.outcome_label} — match {p.match:.0%} "
+            f"({held} of {len(p.conditions)} conditions): {p.summary} {OURS}"
+        )
+        lines.append(f"  {_md_quote(p.quote)} — {_cite(corpus, p.source)}")
+    lines.append("")
+
+    lines += ["## Sources", ""]
+    for src in corpus.sources.values():
+        parts = [
+            src.author or "No author given",
+            f"“{src.title}”" if src.title else "no title given",
+            src.outlet or "no outlet given",
+            src.date.isoformat() if src.date else "no date given",
+        ]
+        url = f" <{src.url}>" if src.url else ""
+        lines.append(f'- <a id="source-{src.id.replace("_", "-")}"></a>**{src.label}**: {", ".join(parts)}.{url}')
+    lines += [
+        "",
+        "Method: a demand is met when the scenario's option is one the demand accepts; a red line is "
+        "crossed when a red-line demand is not met; a prediction's match is the share of its "
+        "conditions the scenario meets. The corpus is five texts from February–May 2025; it is not "
+        "a complete record of any side's position.",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,233 @@
+"""The data model: the single source of truth for every YAML file's fields (pydantic v2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+REQUIRED_TERMS = ("territory", "neutrality", "demilitarisation", "sanctions")
+REQUIRED_SIDES = ("russia", "ukraine", "united_states", "europe")
+REQUIRED_PRESETS = ("kremlin_terms", "kyiv_terms", "us_ceasefire", "europe_terms", "istanbul_2022")
+
+
+class Record(BaseModel):
+    """A YAML record: unknown fields are an error; `line` is where the YAML gives it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    _line: int = PrivateAttr(default=0)
+    _file: str = PrivateAttr(default="")
+    _key_lines: dict[str, int] = PrivateAttr(default_factory=dict)
+
+    @property
+    def line(self) -> int:
+        return self._line
+
+    def line_of(self, field: str) -> int:
+        """The line of one of this record's fields, or the record's own line."""
+        return self._key_lines.get(field, self._line)
+
+    @property
+    def yaml_file(self) -> str:
+        return self._file
+
+
+class Strength(str, Enum):
+    red_line = "red_line"
+    demand = "demand"
+    preference = "preference"
+
+
+STRENGTH_WEIGHT = {Strength.red_line: 3, Strength.demand: 2, Strength.preference: 1}
+STRENGTH_LABEL = {
+    Strength.red_line: "Red line",
+    Strength.demand: "Demand",
+    Strength.preference: "Preference",
+}
+
+
+class Provenance(str, Enum):
+    stated = "stated"
+    attributed = "attributed"
+
+
+class PersonKind(str, Enum):
+    official = "official"
+    analyst = "analyst"
+    journalist = "journalist"
+    unnamed = "unnamed"
+
+
+# --- Sources ---------------------------------------------------------------------------------
+
+
+class Source(Record):
+    id: Id
+    title: Text | None
+    author: Text | None
+    outlet: Text | None
+    date: dt.date | None
+    url: Text | None
+    file: Text
+    label: Text
+    kind: Text
+    notes: Text | None
+
+
+class SourcesFile(Record):
+    sources: list[Source] = Field(min_length=1)
+
+
+# --- Terms -----------------------------------------------------------------------------------
+
+
+class Quoted(Record):
+    """A verbatim passage and the seed it is from."""
+
+    quote: str
+    source: Id
+
+
+class Option(Record):
+    id: Id
+    label: Text
+    help: Text
+
+
+class Group(Record):
+    id: Id
+    label: Text
+
+
+class Term(Record):
+    id: Id
+    label: Text
+    group: Id
+    question: Text
+    default: Id
+    options: list[Option] = Field(min_length=2)
+    basis: list[Quoted] = Field(min_length=1)
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(o.id for o in self.options)
+
+    def option(self, option_id: str) -> Option:
+        for o in self.options:
+            if o.id == option_id:
+                return o
+        raise KeyError(option_id)
+
+
+class TermsFile(Record):
+    groups: list[Group] = Field(min_length=1)
+    terms: list[Term] = Field(min_length=1)
+
+
+# --- Sides, people, outcomes -------------------------------------------------------------------
+
+
+class Side(Record):
+    id: Id
+    name: Text
+    description: Text
+
+
+class SidesFile(Record):
+    sides: list[Side] = Field(min_length=1)
+
+
+class Person(Record):
+    id: Id
+    name: Text
+    role: Text
+    speaks_for: Id | None
+    kind: PersonKind
+
+
+class PeopleFile(Record):
+    people: list[Person] = Field(min_length=1)
+
+
+class Outcome(Record):
+    id: Id
+    label: Text
+    description: Text
+
+
+class OutcomesFile(Record):
+    outcomes: list[Outcome] = Field(min_length=1)
+
+
+# --- Claims ----------------------------------------------------------------------------------
+
+
+class Demand(Record):
+    """What a side wants on one term: the options that satisfy it, and how hard it holds it."""
+
+    id: Id
+    side: Id
+    term: Id
+    options: list[Id] = Field(min_length=1)
+    strength: Strength
+    provenance: Provenance
+    by: Id
+    summary: Text
+    quote: str
+    source: Id
+
+    @property
+    def is_red_line(self) -> bool:
+        return self.strength is Strength.red_line
+
+
+class Condition(Record):
+    term: Id
+    options: list[Id] = Field(min_length=1)
+
+
+class Prediction(Record):
+    """An analyst's predicted outcome and the scenario features under which it applies."""
+
+    id: Id
+    analyst: Id
+    outcome: Id
+    conditions: list[Condition] = Field(min_length=1)
+    summary: Text
+    quote: str
+    source: Id
+
+
+class ClaimsFile(Record):
+    demands: list[Demand] = Field(default_factory=list)
+    predictions: list[Prediction] = Field(default_factory=list)
+
+
+# --- Presets ---------------------------------------------------------------------------------
+
+
+class PresetBasis(Record):
+    terms: list[Id] = Field(min_length=1)
+    quote: str
+    source: Id
+
+
+class Preset(Record):
+    id: Id
+    title: Text
+    description: Text
+    scenario: dict[Id, Id]
+    basis: list[PresetBasis] = Field(min_length=1)
+
+    @property
+    def sourced_terms(self) -> frozenset[str]:
+        return frozenset(t for b in self.basis for t in b.terms)
+
+
+class PresetsFile(Record):
+    presets: list[Preset] = Field(min_length=1)
