@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, TypeVar
 
@@ -64,11 +65,16 @@ class Corpus:
     _folded: dict[str, FoldedText] = field(default_factory=dict, repr=False, compare=False)
 
     # Lookups ---------------------------------------------------------------------------------
+    @cached_property
+    def _terms_by_id(self) -> dict[str, s.Term]:
+        return {t.id: t for t in self.terms}
+
+    @cached_property
+    def _demands_by_side(self) -> dict[str, tuple[s.Demand, ...]]:
+        return {x.id: tuple(d for d in self.demands if d.side == x.id) for x in self.sides}
+
     def term(self, term_id: str) -> s.Term:
-        for t in self.terms:
-            if t.id == term_id:
-                return t
-        raise KeyError(term_id)
+        return self._terms_by_id[term_id]
 
     def side(self, side_id: str) -> s.Side:
         for x in self.sides:
@@ -95,7 +101,7 @@ class Corpus:
         return tuple(p.id for p in self.presets)
 
     def demands_of(self, side_id: str) -> tuple[s.Demand, ...]:
-        return tuple(d for d in self.demands if d.side == side_id)
+        return self._demands_by_side.get(side_id, ())
 
     def default_scenario(self) -> dict[str, str]:
         return {t.id: t.default for t in self.terms}
@@ -411,4 +417,8 @@ def _load(root: Path) -> tuple[Corpus, list[Fault]]:
         presets=tuple(presets.values()),
         _folded=folded,
     )
-    return corpus, sorted(set(rd.faults))
+    faults = sorted(set(rd.faults))
+    syntax = [f for f in faults if f.code == "E001"]
+    # A file that does not parse hides its ids from every cross-check: report only the syntax
+    # errors, as a compiler does, so the list points at what to fix first.
+    return corpus, syntax or faults

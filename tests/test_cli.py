@@ -1,0 +1,88 @@
+"""`python -m engine`: the output fields other parts and users rely on, in JSON and Markdown."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "engine", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def as_json(*args: str):
+    out = run(*args, "--format", "json")
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_terms_json(corpus):
+    terms = as_json("terms")
+    assert [t["id"] for t in terms] == list(corpus.term_ids)
+    for t in terms:
+        assert {"id", "label", "options", "default"} <= set(t)
+        assert all({"id", "label"} <= set(o) for o in t["options"])
+
+
+def test_presets_json_is_a_list_of_id_title_scenario(corpus):
+    presets = as_json("presets")
+    assert {p["id"] for p in presets} == set(corpus.preset_ids)
+    for p in presets:
+        assert {"id", "title", "scenario"} <= set(p)
+        assert list(p["scenario"]) == list(corpus.term_ids)
+
+
+def test_report_json_contract_and_round_trip(corpus):
+    report = as_json("report", "--preset", "kremlin_terms")
+    assert report["scenario"] == corpus.preset("kremlin_terms").scenario
+    assert [s["id"] for s in report["sides"]] == list(corpus.side_ids)
+    for side in report["sides"]:
+        assert {"id", "name", "verdict", "red_lines_crossed", "demands_met", "demands_unmet"} <= set(side)
+        for d in side["red_lines_crossed"] + side["demands_met"] + side["demands_unmet"]:
+            assert {"id", "term", "quote", "source"} <= set(d)
+    preds = report["predictions"]
+    assert len(preds) == len(corpus.predictions)
+    for p in preds:
+        assert {"id", "analyst", "match", "outcome", "summary", "quote", "source"} <= set(p)
+    assert [p["match"] for p in preds] == sorted((p["match"] for p in preds), reverse=True)
+    # The scenario printed by one command, fed back as a query, gives the same report.
+    query = "&".join(f"{k}={v}" for k, v in report["scenario"].items())
+    again = as_json("report", "--query", query)
+    assert again["sides"] == report["sides"] and again["predictions"] == report["predictions"]
+
+
+def test_report_query_overrides_the_preset(corpus):
+    report = as_json("report", "--preset", "kremlin_terms", "--query", "sanctions=kept")
+    assert report["scenario"]["sanctions"] == "kept"
+    assert report["scenario"]["territory"] == corpus.preset("kremlin_terms").scenario["territory"]
+
+
+def test_report_markdown_is_a_handout_with_sources(corpus):
+    out = run("report", "--preset", "kyiv_terms", "--format", "md")
+    assert out.returncode == 0
+    md = out.stdout
+    assert md.startswith("# " + corpus.preset("kyiv_terms").title)
+    for side in corpus.sides:
+        assert f"### {side.name}:" in md
+    for src in corpus.sources.values():
+        assert src.label in md
+    assert "(our summary)" in md
+
+
+@pytest.mark.parametrize("args", [("--query", "territory=mars"), ("--preset", "nope")])
+def test_report_bad_input_is_a_message_not_a_traceback(args):
+    out = run("report", *args)
+    assert out.returncode == 2
+    assert out.stderr.startswith("error: ") and "Traceback" not in out.stderr
+
+
+def test_compare_json(corpus):
+    data = as_json("compare", "kremlin_terms", "kyiv_terms~territory:freeze_line")
+    assert len(data["labels"]) == 2
+    row = next(t for t in data["terms"] if t["term"] == "territory")
+    assert row["options"] == [corpus.preset("kremlin_terms").scenario["territory"], "freeze_line"] and row["differs"]

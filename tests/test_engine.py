@@ -1,0 +1,166 @@
+"""evaluate, compare and the URL contract, on the minimal fixture (hand-checked) and the real data."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from engine.compare import compare
+from engine.evaluate import ScenarioError, evaluate
+from engine.query import parse_query, scenario_from_spec, spec_for, spec_label, to_query, to_query_string
+
+# --- Hand-checked semantics on the minimal fixture --------------------------------------------
+
+
+def test_evaluate_minimal_recognition(minimal):
+    sc = {"territory": "recognise", "neutrality": "open", "demilitarisation": "none", "sanctions": "kept"}
+    ev = evaluate(minimal, sc)
+    russia, ukraine = ev.side("russia"), ev.side("ukraine")
+    assert russia.verdict == "all_demands_met" and russia.satisfaction == 1.0
+    assert [d.id for d in russia.demands_met] == ["russia_keeps_land"]
+    assert ukraine.verdict == "red_line_crossed" and ukraine.satisfaction == 0.0
+    crossed = ukraine.red_lines_crossed[0]
+    assert crossed.id == "ukraine_rejects_recognition" and crossed.provenance.kind == "stated"
+    assert crossed.quote.startswith("Kyiv has")
+    assert ev.side("europe").verdict == "no_demands"
+    assert set(ukraine.silent_terms) == {"neutrality", "demilitarisation", "sanctions"}
+    [pred] = ev.predictions
+    assert pred.match == 0.0 and not pred.conditions[0].holds
+
+
+def test_evaluate_minimal_freeze(minimal):
+    sc = {"territory": "freeze", "neutrality": "open", "demilitarisation": "none", "sanctions": "kept"}
+    ev = evaluate(minimal, sc)
+    assert ev.side("russia").verdict == "red_line_crossed"
+    assert ev.side("ukraine").verdict == "all_demands_met"
+    assert ev.predictions[0].match == 1.0
+    assert ev.side("ukraine").status_by_term() == {
+        "territory": "met",
+        "neutrality": "silent",
+        "demilitarisation": "silent",
+        "sanctions": "silent",
+    }
+
+
+def test_evaluate_rejects_incomplete_or_unknown(minimal):
+    with pytest.raises(ScenarioError, match="terms unset: neutrality"):
+        evaluate(minimal, {"territory": "freeze"})
+    with pytest.raises(ScenarioError, match="unknown option 'annex'"):
+        evaluate(minimal, {**minimal.default_scenario(), "territory": "annex"})
+
+
+# --- The real data: results that follow from the seeds -------------------------------------
+
+
+def test_kremlin_terms_cross_none_of_russias_red_lines(corpus):
+    ev = evaluate(corpus, corpus.preset("kremlin_terms").scenario)
+    assert ev.side("russia").red_lines_crossed == ()
+    assert ev.side("ukraine").verdict == "red_line_crossed"
+
+
+def test_kyiv_terms_cross_russias_territorial_red_line(corpus):
+    ev = evaluate(corpus, corpus.preset("kyiv_terms").scenario)
+    assert "territory" in {d.term for d in ev.side("russia").red_lines_crossed}
+    assert not any(d.term == "territory" for d in ev.side("ukraine").red_lines_crossed)
+
+
+def test_every_demand_lands_in_exactly_one_list(corpus):
+    for p in corpus.presets:
+        ev = evaluate(corpus, p.scenario)
+        for sd in ev.sides:
+            ids = [d.id for d in (*sd.red_lines_crossed, *sd.demands_met, *sd.demands_unmet)]
+            assert sorted(ids) == sorted(d.id for d in corpus.demands_of(sd.id))
+            assert all(d.strength == "red_line" for d in sd.red_lines_crossed)
+            assert all(d.strength != "red_line" for d in sd.demands_unmet)
+            assert (sd.verdict == "red_line_crossed") == bool(sd.red_lines_crossed)
+
+
+def test_predictions_are_ranked_by_match_and_match_counts_conditions(corpus):
+    ev = evaluate(corpus, corpus.preset("us_ceasefire").scenario)
+    matches = [p.match for p in ev.predictions]
+    assert matches == sorted(matches, reverse=True)
+    for p in ev.predictions:
+        held = sum(c.holds for c in p.conditions)
+        assert p.match == round(held / len(p.conditions), 4)
+        for c in p.conditions:
+            assert c.holds == (ev.scenario[c.term] in c.options)
+
+
+# --- compare ---------------------------------------------------------------------------------
+
+
+def test_compare_marks_differences_and_changes(corpus):
+    a, b = corpus.preset("kremlin_terms").scenario, corpus.preset("kyiv_terms").scenario
+    cmp = compare(corpus, [("Kremlin", a), ("Kyiv", b)])
+    differing = {row.term for row in cmp.terms if row.differs}
+    assert differing == {t for t in corpus.term_ids if a[t] != b[t]}
+    russia = next(r for r in cmp.sides if r.side == "russia")
+    assert russia.verdicts[0] != "red_line_crossed" and russia.verdicts[1] == "red_line_crossed"
+    assert russia.lost[1] and russia.gained[0] == ()
+    csv_text = cmp.to_csv()
+    assert csv_text.splitlines()[0] == "section,id,name,Kremlin,Kyiv,differs"
+    assert "red_lines_crossed,russia" in csv_text
+
+
+def test_compare_same_scenario_differs_nowhere(corpus):
+    sc = corpus.preset("europe_terms").scenario
+    cmp = compare(corpus, [("A", sc), ("B", dict(sc))])
+    assert not any(r.differs for r in (*cmp.terms, *cmp.sides, *cmp.predictions))
+
+
+# --- The URL contract ------------------------------------------------------------------------
+
+
+def _random_scenario(corpus, rng):
+    return {t.id: rng.choice(t.option_ids) for t in corpus.terms}
+
+
+def test_query_round_trip_for_presets_and_random_scenarios(corpus):
+    rng = random.Random(7)
+    cases = [(p.scenario, p.id) for p in corpus.presets] + [(_random_scenario(corpus, rng), None) for _ in range(50)]
+    for sc, preset in cases:
+        qs = to_query_string(corpus, sc, preset)
+        parsed = parse_query(corpus, qs)
+        assert parsed.problems == []
+        assert parsed.scenario == sc and parsed.preset == preset
+
+
+def test_query_preset_then_overrides(corpus):
+    parsed = parse_query(corpus, {"preset": "kremlin_terms", "sanctions": "kept"})
+    expected = dict(corpus.preset("kremlin_terms").scenario, sanctions="kept")
+    assert parsed.scenario == expected and parsed.problems == []
+
+
+def test_query_reports_junk_and_keeps_a_valid_view(corpus):
+    parsed = parse_query(
+        corpus,
+        "preset=nope&territory=mars&colour=blue&view=compare&compare=kyiv_terms,bogus,kremlin_terms~sanctions:kept",
+        passthrough=("view",),
+    )
+    assert parsed.scenario == corpus.default_scenario()
+    text = " ".join(parsed.problems)
+    assert "Unknown preset 'nope'" in text
+    assert "Unknown option 'mars'" in text
+    assert "Unknown parameter 'colour'" in text
+    assert "'bogus' skipped" in text
+    assert parsed.extras == {"view": "compare"}
+    assert parsed.compare == ["kyiv_terms", "kremlin_terms~sanctions:kept"]
+    assert to_query(corpus, parsed.scenario)["territory"] == corpus.term("territory").default
+
+
+def test_query_caps_the_comparison_at_four(corpus):
+    parsed = parse_query(corpus, {"compare": ",".join(["kyiv_terms"] * 5)})
+    assert len(parsed.compare) == 4 and "at most 4" in parsed.problems[0]
+
+
+def test_spec_round_trip(corpus):
+    rng = random.Random(11)
+    current = _random_scenario(corpus, rng)
+    for _ in range(30):
+        sc = _random_scenario(corpus, rng)
+        spec = spec_for(corpus, sc)
+        assert scenario_from_spec(corpus, spec, current) == sc
+        assert spec_label(corpus, spec)
+    assert spec_for(corpus, corpus.preset("kyiv_terms").scenario) == "kyiv_terms"
+    assert scenario_from_spec(corpus, "current", current) == current
