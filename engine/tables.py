@@ -1,0 +1,342 @@
+"""The tables the dashboard shows, shaped from the engine's results: pure data, no Streamlit.
+
+The app's charts and their text equivalents, the searchable list of every quote, the seeds'
+metadata and a seed's text cut into quoted and unquoted runs all come from here, so the
+components only lay them out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from .compare import Comparison
+from .evaluate import Evaluation
+from .load import Corpus
+
+# What a cell of the sides x terms chart says (SideResult.status_by_term), worst first.
+STATUS_ORDER = ("crossed", "unmet", "mixed", "met", "silent")
+STATUS_LABEL = {
+    "crossed": "Red line crossed",
+    "unmet": "Demand not met",
+    "mixed": "Some demands met, some not",
+    "met": "Demand met",
+    "silent": "No position on record",
+}
+STATUS_SYMBOL = {"crossed": "⛔", "unmet": "✗", "mixed": "±", "met": "✓", "silent": "·"}
+
+NOT_GIVEN = "not given in the text"
+
+
+# --- Sides x terms ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusMatrix:
+    """One row per term, one column per side; each cell a status from STATUS_ORDER."""
+
+    term_ids: tuple[str, ...]
+    term_labels: tuple[str, ...]
+    side_ids: tuple[str, ...]
+    side_names: tuple[str, ...]
+    status: tuple[tuple[str, ...], ...]  # status[row (term)][column (side)]
+
+    def rows(self) -> list[dict[str, str]]:
+        """The text equivalent: a row per term, the status in words per side."""
+        return [
+            {"Term": label, **{name: STATUS_LABEL[self.status[i][j]] for j, name in enumerate(self.side_names)}}
+            for i, label in enumerate(self.term_labels)
+        ]
+
+
+def status_matrix(corpus: Corpus, evaluation: Evaluation) -> StatusMatrix:
+    by_side = [sd.status_by_term() for sd in evaluation.sides]
+    return StatusMatrix(
+        term_ids=corpus.term_ids,
+        term_labels=tuple(t.label for t in corpus.terms),
+        side_ids=tuple(sd.id for sd in evaluation.sides),
+        side_names=tuple(sd.name for sd in evaluation.sides),
+        status=tuple(tuple(st.get(t, "silent") for st in by_side) for t in corpus.term_ids),
+    )
+
+
+# --- Analysts x scenarios ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatchMatrix:
+    """One row per prediction (ranked as the comparison ranks them), one column per scenario."""
+
+    prediction_ids: tuple[str, ...]
+    row_labels: tuple[str, ...]
+    scenario_labels: tuple[str, ...]
+    match: tuple[tuple[float, ...], ...]
+    differs: tuple[bool, ...]
+
+    def rows(self) -> list[dict[str, str]]:
+        return [
+            {"Analyst: predicted outcome": label, **{s: f"{m:.0%}" for s, m in zip(self.scenario_labels, self.match[i])}}
+            for i, label in enumerate(self.row_labels)
+        ]
+
+
+def match_matrix(comparison: Comparison, only_differing: bool = False) -> MatchMatrix:
+    rows = [p for p in comparison.predictions if p.differs or not only_differing]
+    return MatchMatrix(
+        prediction_ids=tuple(p.id for p in rows),
+        row_labels=tuple(f"{p.analyst_name}: {p.outcome_label}" for p in rows),
+        scenario_labels=comparison.labels,
+        match=tuple(p.matches for p in rows),
+        differs=tuple(p.differs for p in rows),
+    )
+
+
+# --- Scenarios ---------------------------------------------------------------------------------
+
+
+def changed_terms(corpus: Corpus, scenario: Mapping[str, str], preset: str | None) -> tuple[str, ...]:
+    """The terms where a scenario departs from its preset (or from the defaults, with none)."""
+    base = corpus.preset(preset).scenario if preset else corpus.default_scenario()
+    return tuple(t for t in corpus.term_ids if scenario.get(t) != base.get(t))
+
+
+def scenario_title(corpus: Corpus, scenario: Mapping[str, str], preset: str | None) -> str:
+    """A person-readable name: the preset's title (or 'Baseline'), and how many terms changed."""
+    name = corpus.preset(preset).title if preset else "Baseline (every term at its default)"
+    changed = changed_terms(corpus, scenario, preset)
+    if not changed:
+        return name
+    return f"{name}, {len(changed)} term{'s' if len(changed) > 1 else ''} changed"
+
+
+def file_stem(corpus: Corpus, scenario: Mapping[str, str], preset: str | None) -> str:
+    """A file name (no extension) for a scenario's downloads, e.g. 'kremlin_terms-modified'."""
+    stem = preset or "baseline"
+    return stem + ("-modified" if changed_terms(corpus, scenario, preset) else "")
+
+
+def preset_fill_ins(corpus: Corpus, preset: str) -> tuple[str, ...]:
+    """The terms a preset sets without a source passage (our fill-in: the sources are silent)."""
+    p = corpus.preset(preset)
+    return tuple(t for t in corpus.term_ids if t not in p.sourced_terms)
+
+
+# --- Sources and quotes --------------------------------------------------------------------------
+
+
+def seed_rows(corpus: Corpus) -> list[dict[str, str]]:
+    """Every seed's metadata; what the text does not give reads 'not given in the text'."""
+    out = []
+    for src in corpus.sources.values():
+        out.append(
+            {
+                "id": src.id,
+                "Our label": src.label,
+                "Title": src.title or NOT_GIVEN,
+                "Author": src.author or NOT_GIVEN,
+                "Outlet": src.outlet or NOT_GIVEN,
+                "Date": src.date.isoformat() if src.date else NOT_GIVEN,
+                "URL": src.url or "",
+                "Kind (ours)": src.kind,
+                "Notes (ours)": src.notes or "",
+                "Claims quoting it": str(sum(1 for c in (*corpus.demands, *corpus.predictions) if c.source == src.id)),
+            }
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class QuoteRow:
+    kind: str  # Demand | Prediction | Term basis | Preset basis
+    claim_id: str  # the demand's or prediction's id; empty for basis passages
+    who: str
+    about: str  # the side (demands), the outcome (predictions), the term or the preset
+    terms: str
+    quote: str
+    summary: str  # ours
+    source: str
+    source_label: str
+
+
+def quote_index(corpus: Corpus) -> tuple[QuoteRow, ...]:
+    """Every verbatim passage the data cites: demands, predictions, term and preset bases."""
+    side_names = {sd.id: sd.name for sd in corpus.sides}
+    term_label = {t.id: t.label for t in corpus.terms}
+
+    def src(source_id: str) -> str:
+        s = corpus.sources.get(source_id)
+        return s.label if s else source_id
+
+    def flat(text: str) -> str:
+        return " ".join(text.split())
+
+    rows: list[QuoteRow] = []
+    for d in corpus.demands:
+        person = corpus.people[d.by]
+        how = "Stated by" if d.provenance.value == "stated" else "Attributed by"
+        rows.append(
+            QuoteRow(
+                kind="Demand",
+                claim_id=d.id,
+                who=f"{how} {person.name}",
+                about=side_names.get(d.side, d.side),
+                terms=term_label.get(d.term, d.term),
+                quote=flat(d.quote),
+                summary=d.summary,
+                source=d.source,
+                source_label=src(d.source),
+            )
+        )
+    for p in corpus.predictions:
+        rows.append(
+            QuoteRow(
+                kind="Prediction",
+                claim_id=p.id,
+                who=corpus.people[p.analyst].name,
+                about=corpus.outcomes[p.outcome].label,
+                terms=", ".join(term_label.get(c.term, c.term) for c in p.conditions),
+                quote=flat(p.quote),
+                summary=p.summary,
+                source=p.source,
+                source_label=src(p.source),
+            )
+        )
+    for t in corpus.terms:
+        for b in t.basis:
+            rows.append(QuoteRow("Term basis", "", "", t.label, t.label, flat(b.quote), "", b.source, src(b.source)))
+    for pr in corpus.presets:
+        for b in pr.basis:
+            terms = ", ".join(term_label.get(x, x) for x in b.terms)
+            rows.append(QuoteRow("Preset basis", "", "", pr.title, terms, flat(b.quote), "", b.source, src(b.source)))
+    return tuple(rows)
+
+
+def search_quotes(rows: Sequence[QuoteRow], query: str) -> list[QuoteRow]:
+    """Rows where every word of the query appears (in any field), case-insensitively."""
+    words = query.casefold().split()
+    if not words:
+        return list(rows)
+    out = []
+    for r in rows:
+        hay = " ".join((r.kind, r.claim_id, r.who, r.about, r.terms, r.quote, r.summary, r.source_label)).casefold()
+        if all(w in hay for w in words):
+            out.append(r)
+    return out
+
+
+def claim_quote(corpus: Corpus, claim_id: str) -> tuple[str, str] | None:
+    """(source id, quote) of a demand or prediction, or None if there is no such claim."""
+    for c in (*corpus.demands, *corpus.predictions):
+        if c.id == claim_id:
+            return c.source, c.quote
+    return None
+
+
+# --- A seed's text, with the quoted passages marked ---------------------------------------------
+
+# Markdown markup in the seeds as given: links "[text](#)" read as "text"; "**" is bold.
+_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+_BOLD = re.compile(r"\*\*")
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    mark: str  # "" (not quoted), "quoted" (some claim quotes it) or "focus" (the claim asked for)
+
+
+@dataclass(frozen=True)
+class MarkedText:
+    """A seed's text as paragraphs of lines of runs, without its link and bold markup."""
+
+    paragraphs: tuple[tuple[tuple[Run, ...], ...], ...]
+    quoted_passages: int
+    not_found: tuple[str, ...]  # quotes citing this seed that are not in it (the data has faults)
+
+
+def marked_text(corpus: Corpus, source_id: str, focus_claim: str | None = None) -> MarkedText:
+    """Cut a seed's text into runs marked where a demand, prediction or basis passage quotes it."""
+    text = corpus.seed_texts[source_id]
+    marks = [""] * len(text)
+    focus = claim_quote(corpus, focus_claim) if focus_claim else None
+    seen: set[str] = set()
+    not_found: list[str] = []
+    passages = 0
+    for row in quote_index(corpus):
+        if row.source != source_id or row.quote in seen:
+            continue
+        seen.add(row.quote)
+        span = corpus.quote_span(source_id, row.quote)
+        if span is None:
+            not_found.append(row.quote)
+            continue
+        passages += 1
+        for i in range(*span):
+            if marks[i] != "focus":
+                marks[i] = "quoted"
+    if focus and focus[0] == source_id:
+        span = corpus.quote_span(source_id, focus[1])
+        if span:
+            for i in range(*span):
+                marks[i] = "focus"
+
+    # Drop markup characters: the brackets and target of links, and bold markers.
+    keep = [True] * len(text)
+    for m in _LINK.finditer(text):
+        for i in range(m.start(), m.start(1)):
+            keep[i] = False
+        for i in range(m.end(1), m.end()):
+            keep[i] = False
+    for m in _BOLD.finditer(text):
+        for i in range(m.start(), m.end()):
+            keep[i] = False
+
+    paragraphs: list[tuple[tuple[Run, ...], ...]] = []
+    lines: list[tuple[Run, ...]] = []
+    runs: list[Run] = []
+    buf: list[str] = []
+    cur = ""
+
+    def flush_run() -> None:
+        nonlocal buf
+        if buf:
+            runs.append(Run("".join(buf), cur))
+            buf = []
+
+    def flush_line() -> None:
+        nonlocal runs
+        flush_run()
+        if runs and any(r.text.strip() for r in runs):
+            lines.append(tuple(runs))
+        runs = []
+
+    def flush_paragraph() -> None:
+        nonlocal lines
+        flush_line()
+        if lines:
+            paragraphs.append(tuple(lines))
+        lines = []
+
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            j = i
+            while j < n and text[j] in " \t\r\n":
+                j += 1
+            if text.count("\n", i, j) >= 2:
+                flush_paragraph()
+            else:
+                flush_line()
+            i = j
+            continue
+        if keep[i]:
+            if marks[i] != cur:
+                flush_run()
+                cur = marks[i]
+            buf.append(ch)
+        i += 1
+    flush_paragraph()
+    return MarkedText(tuple(paragraphs), passages, tuple(not_found))
