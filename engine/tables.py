@@ -24,7 +24,8 @@ STATUS_LABEL = {
     "met": "Demand met",
     "silent": "No position on record",
 }
-STATUS_SYMBOL = {"crossed": "⛔", "unmet": "✗", "mixed": "±", "met": "✓", "silent": "·"}
+STATUS_SYMBOL = {"crossed": "⊘", "unmet": "✗", "mixed": "±", "met": "✓", "silent": "·"}
+STATUS_SHORT = {"crossed": "crossed", "unmet": "unmet", "mixed": "mixed", "met": "met", "silent": ""}
 
 NOT_GIVEN = "not given in the text"
 
@@ -235,9 +236,12 @@ def claim_quote(corpus: Corpus, claim_id: str) -> tuple[str, str] | None:
 
 # --- A seed's text, with the quoted passages marked ---------------------------------------------
 
-# Markdown markup in the seeds as given: links "[text](#)" read as "text"; "**" is bold.
+# Markdown markup in the seeds as given: links "[text](#)" read as "text"; "**" is bold;
+# "# " opens a heading line; "<https://...>" is a bare link.
 _LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 _BOLD = re.compile(r"\*\*")
+_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.MULTILINE)
+_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 
 
 @dataclass(frozen=True)
@@ -288,9 +292,12 @@ def marked_text(corpus: Corpus, source_id: str, focus_claim: str | None = None) 
             keep[i] = False
         for i in range(m.end(1), m.end()):
             keep[i] = False
-    for m in _BOLD.finditer(text):
-        for i in range(m.start(), m.end()):
-            keep[i] = False
+    for pattern in (_BOLD, _HEADING):
+        for m in pattern.finditer(text):
+            for i in range(m.start(), m.end()):
+                keep[i] = False
+    for m in _AUTOLINK.finditer(text):
+        keep[m.start()] = keep[m.end() - 1] = False
 
     paragraphs: list[tuple[tuple[Run, ...], ...]] = []
     lines: list[tuple[Run, ...]] = []

@@ -1,0 +1,73 @@
+"""Peace Terms Explorer: `streamlit run app.py`. Wires the engine's results to the page's parts."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import build, cached, errors, sidebar, share, state
+
+st.set_page_config(
+    page_title="Peace Terms Explorer",
+    page_icon=":material/balance:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+loaded = cached.corpus_or_faults()
+if isinstance(loaded, tuple):
+    errors.data_error(loaded)
+    st.stop()
+corpus = loaded
+
+state.init(corpus)
+state.apply_pending(corpus)
+sidebar.render(corpus)
+
+title, actions = st.columns([3, 1], vertical_alignment="center")
+with title:
+    st.markdown("## Peace Terms Explorer")
+    st.caption(
+        "What each side of the 2025 talks on ending the war in Ukraine said it wants, and what analysts "
+        "expect would follow. Every claim shows its verbatim quote and source; text marked “our” is the project's wording."
+    )
+with actions:
+    share.render(corpus)
+
+problems = st.session_state.get(state.PROBLEMS)
+if problems:
+    st.warning(
+        "Some of this link could not be used, so the nearest valid view is shown:\n"
+        + "\n".join(f"- {p}" for p in problems),
+        icon=":material/link_off:",
+    )
+    st.button("Dismiss", key="dismiss_problems", on_click=lambda: st.session_state.update({state.PROBLEMS: []}))
+
+view = st.segmented_control(
+    "View",
+    options=list(state.VIEWS),
+    format_func=state.VIEWS.get,
+    key=state.VIEW,
+    required=True,
+    label_visibility="collapsed",
+)
+
+if view == "compare":
+    from components import compare
+
+    compare.render(corpus)
+elif view == "landscape":
+    from components import landscape_view
+
+    landscape_view.render(corpus, state.scenario(corpus))
+elif view == "sources":
+    from components import sources
+
+    sources.render(corpus)
+elif view == "method":
+    from components import method
+
+    method.render(corpus)
+else:
+    build.render(corpus)
+
+state.write_url(corpus)

@@ -1,0 +1,35 @@
+"""The Build view: the scenario's verdicts at a glance, then one panel of detail."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from engine import Corpus, tables
+
+from . import cached, charts, predictions, scenario as scenario_panel, state, verdicts
+from .text import md
+
+
+def render(corpus: Corpus) -> None:
+    current = state.scenario(corpus)
+    preset = state.preset(corpus)
+    ev = cached.evaluation(corpus, corpus.version, cached.key(current))
+    st.markdown(f"### Scenario: {md(tables.scenario_title(corpus, current, preset))}")
+    verdicts.cards(ev)
+    panel = st.segmented_control(
+        "Show",
+        options=list(state.PANELS),
+        format_func=state.PANELS.get,
+        key=state.PANEL,
+        required=True,
+        persist_state="session",
+        label_visibility="collapsed",
+    )
+    if panel == "predictions":
+        predictions.render(corpus, ev)
+    elif panel == "chart":
+        charts.sides_by_terms(corpus, current)
+    elif panel == "scenario":
+        scenario_panel.render(corpus, current, preset)
+    else:
+        verdicts.details(corpus, ev)

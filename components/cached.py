@@ -1,0 +1,98 @@
+"""The app's cached calls into the engine: the corpus once per process, results per scenario.
+
+The corpus is loaded once per process and shared (it is immutable). Evaluations, comparisons
+and figures are cached per scenario, keyed on the data version and the scenario's options, so
+a rerun does no engine work for a scenario anyone has already looked at.
+
+Evaluations are kept with `st.cache_resource` rather than `st.cache_data`: they are frozen
+dataclasses the app only reads, and `cache_data` would unpickle a copy on every rerun, which
+costs about as much as evaluating afresh (~2 ms against ~3 ms).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from engine import Corpus, DataError, Fault, load_corpus
+from engine.compare import Comparison, compare
+from engine.evaluate import Evaluation, evaluate
+from engine.load import PROJECT_ROOT
+from engine.query import scenario_from_spec, spec_label
+from engine.report import report_markdown
+from engine import tables
+
+ScenarioKey = tuple[tuple[str, str], ...]
+
+
+def data_fingerprint(root: Path = PROJECT_ROOT) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of the data files: cheap, and changes with the data.
+
+    The curated data is edited while the app runs; keying the corpus on this picks the new data
+    up without a restart (a few dozen stat calls per rerun).
+    """
+    out = []
+    for folder in (root / "scenarios", root / "scenarios" / "claims", root / "seeds"):
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError:
+            continue
+        for p in entries:
+            if p.is_file() and p.suffix in (".yaml", ".txt"):
+                stat = p.stat()
+                out.append((str(p.relative_to(root)), stat.st_size, stat.st_mtime_ns))
+    return tuple(out)
+
+
+ROOT_ENV = "PEACE_TERMS_ROOT"  # another project folder to load (the tests' faulty data)
+
+
+@st.cache_resource(max_entries=4, show_spinner="Loading the sources…")
+def _load(root: str, fingerprint: tuple[tuple[str, int, int], ...]) -> Corpus | tuple[Fault, ...]:
+    try:
+        return load_corpus(root)
+    except DataError as exc:
+        return tuple(exc.faults)
+
+
+def corpus_or_faults() -> Corpus | tuple[Fault, ...]:
+    """The corpus, or the faults that keep the data from loading."""
+    root = Path(os.environ.get(ROOT_ENV) or PROJECT_ROOT)
+    return _load(str(root), data_fingerprint(root))
+
+
+def key(scenario: dict[str, str]) -> ScenarioKey:
+    return tuple(scenario.items())
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def evaluation(_corpus: Corpus, version: str, scenario: ScenarioKey) -> Evaluation:
+    return evaluate(_corpus, dict(scenario))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def report(_corpus: Corpus, version: str, scenario: ScenarioKey, preset: str | None, title: str) -> str:
+    return report_markdown(_corpus, dict(scenario), preset, title=title)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def status_matrix(_corpus: Corpus, version: str, scenario: ScenarioKey) -> tables.StatusMatrix:
+    return tables.status_matrix(_corpus, evaluation(_corpus, version, scenario))
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def comparison(_corpus: Corpus, version: str, specs: tuple[str, ...], current: ScenarioKey) -> Comparison:
+    cur = dict(current)
+    return compare(_corpus, [(spec_label(_corpus, s), scenario_from_spec(_corpus, s, cur)) for s in specs])
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def quote_index(_corpus: Corpus, version: str) -> tuple[tables.QuoteRow, ...]:
+    return tables.quote_index(_corpus)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def marked_text(_corpus: Corpus, version: str, source_id: str, focus_claim: str) -> tables.MarkedText:
+    return tables.marked_text(_corpus, source_id, focus_claim or None)

@@ -1,0 +1,169 @@
+"""The charts (plotly) and their text equivalents.
+
+Colours are Okabe-Ito (safe for the common colour-blindnesses), and every cell also carries a
+symbol or a number, so the charts read in greyscale print too. Figures are built once per
+scenario (cached) and only for the view on screen.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from engine import Corpus
+from engine.tables import STATUS_LABEL, STATUS_ORDER, STATUS_SHORT, STATUS_SYMBOL, MatchMatrix, StatusMatrix
+
+from . import cached
+
+STATUS_COLOUR = {
+    "crossed": "#D55E00",  # vermillion
+    "unmet": "#E69F00",  # orange
+    "mixed": "#CC79A7",  # reddish purple
+    "met": "#009E73",  # bluish green
+    "silent": "#F2F2F2",  # light grey
+}
+# Light to mid blue: dark text stays readable on every cell, and lightness rises with the value.
+MATCH_SCALE = [[0.0, "#F7FBFF"], [0.5, "#C6DBEF"], [1.0, "#6BAED6"]]
+FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=15, color="#1F2430")
+CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d"]}
+
+
+def _wrap(label: str, width: int = 28) -> str:
+    words, lines, cur = label.split(), [], ""
+    for w in words:
+        if cur and len(cur) + 1 + len(w) > width:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}".strip()
+    if cur:
+        lines.append(cur)
+    return "<br>".join(lines[:3])
+
+
+def status_figure(m: StatusMatrix) -> go.Figure:
+    index = {s: i for i, s in enumerate(STATUS_ORDER)}
+    n = len(STATUS_ORDER)
+    # A stepped colour scale: status i fills the band [i/n, (i+1)/n].
+    scale = []
+    for i, s in enumerate(STATUS_ORDER):
+        scale += [[i / n, STATUS_COLOUR[s]], [(i + 1) / n, STATUS_COLOUR[s]]]
+    z = [[index[s] + 0.5 for s in row] for row in m.status]
+    text = [[f"{STATUS_SYMBOL[s]} {STATUS_SHORT[s]}".strip() for s in row] for row in m.status]
+    hover = [[f"{side} · {term}: {STATUS_LABEL[s]}" for side, s in zip(m.side_names, row)] for term, row in zip(m.term_labels, m.status)]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=list(m.side_names),
+            y=list(range(len(m.term_labels))),
+            text=text,
+            texttemplate="%{text}",
+            textfont=dict(size=15, color="#111111"),
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            colorscale=scale,
+            zmin=0,
+            zmax=n,
+            showscale=False,
+            xgap=3,
+            ygap=3,
+        )
+    )
+    fig.update_layout(
+        height=max(360, 34 * len(m.term_labels) + 80),
+        margin=dict(l=10, r=10, t=40, b=10),
+        font=FONT,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        xaxis=dict(side="top", tickfont=dict(size=16)),
+        yaxis=dict(autorange="reversed", automargin=True, tickmode="array", tickvals=list(range(len(m.term_labels))), ticktext=list(m.term_labels)),
+    )
+    return fig
+
+
+def match_figure(m: MatchMatrix) -> go.Figure:
+    # Numeric positions with tick labels: two predictions may share a label, and plotly would
+    # otherwise merge their rows.
+    ticks = [_wrap(label, 48) for label in m.row_labels]
+    y = list(range(len(ticks)))
+    x = [_wrap(label, 26) for label in m.scenario_labels]
+    hover_rows = [[f"{label}<br>{scen}: {v:.0%} of conditions hold" for scen, v in zip(m.scenario_labels, row)] for label, row in zip(m.row_labels, m.match)]
+    fig = go.Figure(
+        go.Heatmap(
+            z=[list(row) for row in m.match],
+            x=x,
+            y=y,
+            customdata=hover_rows,
+            text=[[f"{v:.0%}" for v in row] for row in m.match],
+            texttemplate="%{text}",
+            textfont=dict(size=14, color="#111111"),
+            hovertemplate="%{customdata}<extra></extra>",
+            colorscale=MATCH_SCALE,
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            xgap=3,
+            ygap=3,
+        )
+    )
+    fig.update_layout(
+        height=max(300, 40 * len(y) + 90),
+        margin=dict(l=10, r=10, t=60, b=10),
+        font=FONT,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        xaxis=dict(side="top", tickfont=dict(size=16)),
+        yaxis=dict(autorange="reversed", automargin=True, tickmode="array", tickvals=y, ticktext=ticks),
+    )
+    return fig
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _status_figure(_corpus: Corpus, version: str, scenario: cached.ScenarioKey) -> go.Figure:
+    return status_figure(cached.status_matrix(_corpus, version, scenario))
+
+
+def sides_by_terms(corpus: Corpus, scenario: dict[str, str]) -> None:
+    """The overview chart: each side's stance on each term under this scenario."""
+    key = cached.key(scenario)
+    st.markdown("#### Each side's stance, term by term")
+    legend = "; ".join(f"{STATUS_SYMBOL[s]} {STATUS_SHORT[s] + ' = ' if STATUS_SHORT[s] else ''}{STATUS_LABEL[s].lower()}" for s in STATUS_ORDER)
+    st.caption(f"Key: {legend}. A side with several claims on one term shows 'crossed' if any red line is crossed, else 'mixed' if some are met and some not.")
+    st.plotly_chart(
+        _status_figure(corpus, corpus.version, key),
+        config=CONFIG,
+        theme=None,
+        key="chart_sides_terms",
+        alt="Chart: for each term (rows) and each side (columns), whether the scenario meets the side's demands, crosses a red line, or the side has no position on record. The same data follows as a table.",
+    )
+    with st.expander("The chart as a table (text equivalent)"):
+        st.dataframe(pd.DataFrame(cached.status_matrix(corpus, corpus.version, key).rows()), hide_index=True)
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _match_figure(m: MatchMatrix) -> go.Figure:
+    return match_figure(m)
+
+
+def analysts_by_scenarios(corpus: Corpus, m: MatchMatrix) -> None:
+    st.plotly_chart(
+        _match_figure(m),
+        config=CONFIG,
+        theme=None,
+        key="chart_analysts_scenarios",
+        alt="Chart: for each analyst's prediction (rows) and each scenario compared (columns), the share of the prediction's conditions the scenario meets. The same data follows as a table.",
+    )
+    with st.expander("The chart as a table (text equivalent), with each prediction's quote"):
+        preds = {p.id: p for p in corpus.predictions}
+        rows = m.rows()
+        for pid, row in zip(m.prediction_ids, rows):
+            p = preds.get(pid)
+            row["Quote (verbatim)"] = " ".join(p.quote.split()) if p else ""
+            row["Source"] = corpus.sources[p.source].label if p and p.source in corpus.sources else ""
+        st.dataframe(
+            pd.DataFrame(rows),
+            hide_index=True,
+            row_height=72,
+            column_config={"Quote (verbatim)": st.column_config.TextColumn(width=420)},
+        )

@@ -1,0 +1,155 @@
+"""The Compare view: two to four scenarios side by side, their terms, verdicts and analysts' matches."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from engine import Corpus, tables
+from engine.compare import Comparison
+from engine.query import BASELINE, CURRENT, MAX_COMPARE, spec_for, spec_label
+
+from . import cached, charts, state
+from .text import blockquote, md
+
+LETTERS = "ABCD"
+VERDICT_ICON = {"red_line_crossed": "⊘", "some_demands_unmet": "⚠", "all_demands_met": "✓", "no_demands": "–"}
+
+
+def _label(corpus: Corpus, spec: str) -> str:
+    if spec == CURRENT:
+        title = tables.scenario_title(corpus, state.scenario(corpus), state.preset(corpus))
+        return f"Your scenario ({title})"
+    return spec_label(corpus, spec)
+
+
+def _pin(corpus: Corpus) -> None:
+    spec = spec_for(corpus, state.scenario(corpus))
+    specs = list(st.session_state[state.COMPARE])
+    if spec not in specs and len(specs) < MAX_COMPARE:
+        st.session_state[state.COMPARE] = [*specs, spec]
+
+
+def _picker(corpus: Corpus) -> list[str]:
+    chosen = list(st.session_state.get(state.COMPARE, []))
+    options = [CURRENT, BASELINE, *corpus.preset_ids]
+    options += [s for s in chosen if s not in options]
+    specs = st.multiselect(
+        "Scenarios to compare (two to four)",
+        options=options,
+        format_func=lambda s: _label(corpus, s),
+        key=state.COMPARE,
+        max_selections=MAX_COMPARE,
+        persist_state="session",
+        help="'Your scenario' follows the controls in the sidebar. 'Keep a copy' adds your scenario as it stands now, so you can change the controls and compare.",
+    )
+    current_spec = spec_for(corpus, state.scenario(corpus))
+    st.button(
+        "Keep a copy of your scenario as it stands",
+        key="pin_scenario",
+        on_click=_pin,
+        args=(corpus,),
+        disabled=len(specs) >= MAX_COMPARE or current_spec in specs,
+        icon=":material/push_pin:",
+    )
+    return specs
+
+
+def _terms_table(cmp: Comparison, letters: list[str]) -> None:
+    only = st.toggle("Only the terms that differ", value=True, key="cmp_only_diff")
+    rows = []
+    for t in cmp.terms:
+        if only and not t.differs:
+            continue
+        row = {"Term": ("◆ " if t.differs else "") + t.label}
+        row.update({f"{letter}": label for letter, label in zip(letters, t.option_labels)})
+        rows.append(row)
+    n = sum(t.differs for t in cmp.terms)
+    st.caption(f"{n} of {len(cmp.terms)} terms differ. ◆ marks a term whose option differs between the scenarios.")
+    if rows:
+        st.table(pd.DataFrame(rows)[["Term", *letters]], hide_index=True)
+    else:
+        st.info("These scenarios set every term the same way.")
+
+
+def _verdicts_table(corpus: Corpus, cmp: Comparison, letters: list[str]) -> None:
+    rows = []
+    for sd in cmp.sides:
+        row = {"Side": ("◆ " if sd.differs else "") + sd.name}
+        for i, letter in enumerate(letters):
+            crossed = len(sd.red_lines_crossed[i])
+            text = f"{VERDICT_ICON.get(sd.verdicts[i], '')} {sd.verdict_labels[i]}"
+            if crossed:
+                text += f" ({crossed})"
+            text += f" · {sd.satisfaction[i]:.0%} met"
+            if i and (sd.gained[i] or sd.lost[i]):
+                text += f" · vs A: +{len(sd.gained[i])} / −{len(sd.lost[i])}"
+            row[letter] = text
+        rows.append(row)
+    st.table(pd.DataFrame(rows)[["Side", *letters]], hide_index=True)
+    st.caption(
+        "◆ the side's verdict or demands met change. ⊘ crosses a red line (how many) · ⚠ no red line crossed, some demands unmet · ✓ meets every demand. "
+        "% met = weighted share of the side's demands met. vs A: demands newly met / no longer met compared with A."
+    )
+    demand = {d.id: d for d in corpus.demands}
+    with st.expander("Which demands each scenario gains or loses against A"):
+        any_change = False
+        for sd in cmp.sides:
+            for i, letter in enumerate(letters[1:], start=1):
+                if not (sd.gained[i] or sd.lost[i]):
+                    continue
+                any_change = True
+                st.markdown(f"**{md(sd.name)}, {letter} against A**")
+                for how, ids in (("newly met", sd.gained[i]), ("no longer met", sd.lost[i])):
+                    for x in ids:
+                        d = demand.get(x)
+                        if d is None:
+                            continue
+                        src = corpus.sources.get(d.source)
+                        st.markdown(
+                            f"{'✓' if how == 'newly met' else '✗'} **{md(corpus.term(d.term).label)}**, {how}. "
+                            f"*Our summary:* {md(d.summary)}  \n{blockquote(d.quote)}"
+                        )
+                        st.caption(f"Source: {md(src.label if src else d.source)}")
+        if not any_change:
+            st.write("No side gains or loses a demand against A.")
+
+
+def render(corpus: Corpus) -> None:
+    st.markdown("### Compare scenarios")
+    specs = _picker(corpus)
+    if len(specs) < 2:
+        st.info("Pick at least two scenarios to compare, for example 'Your scenario' and a starting point.")
+        return
+    current = state.scenario(corpus)
+    uses_current = any(s.split("~")[0] == CURRENT for s in specs)
+    cmp = cached.comparison(corpus, corpus.version, tuple(specs), cached.key(current) if uses_current else ())
+    letters = list(LETTERS[: len(specs)])
+    st.markdown("  \n".join(f"**{letter}** · {md(_label(corpus, s))}" for letter, s in zip(letters, specs)))
+
+    st.markdown("#### The terms")
+    _terms_table(cmp, letters)
+
+    st.markdown("#### Each side's verdict")
+    _verdicts_table(corpus, cmp, letters)
+
+    st.markdown("#### Analysts' predictions: share of conditions each scenario meets")
+    only = st.toggle("Only the predictions whose match differs", value=True, key="cmp_only_diff_pred")
+    m = tables.match_matrix(cmp, only_differing=only)
+    m = tables.MatchMatrix(m.prediction_ids, m.row_labels, tuple(letters), m.match, m.differs)
+    if m.row_labels:
+        charts.analysts_by_scenarios(corpus, m)
+    else:
+        st.info("Every prediction matches these scenarios equally.")
+    st.caption("Outcome names are our labels. Open Build a scenario → Analysts' predictions for each prediction's quote and source.")
+
+    stem = "-vs-".join(s.split("~")[0] for s in specs)
+    st.download_button(
+        "Download the comparison (CSV)",
+        data=cmp.to_csv,
+        file_name=f"comparison-{stem}.csv",
+        mime="text/csv",
+        key="dl_compare_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )

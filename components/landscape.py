@@ -1,0 +1,495 @@
+"""The Landscape view: the whole space of scenarios at once (issue #4).
+
+`render_landscape(corpus, scenario)` draws: the zones of possible agreement (or what blocks
+them, with the red lines' quotes), the closest compromises with "Open this scenario", the
+frontier of side satisfaction, "what would it take" from the current scenario, and where the
+analysts' predictions disagree. Every number is the engine's (engine/landscape.py), exact over
+the whole space; this module only renders. Each chart has a table with the same data.
+
+Colours: Okabe-Ito for categories and the cividis scale for quantities (both read with the
+common colour-blindnesses); every chart cell also carries its number.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from engine.landscape import closest as closest_scenarios
+from engine.landscape import disagreements, space_report, what_would_it_take, zone
+from engine.load import Corpus
+
+try:  # the app's escaping of data text for st.markdown
+    from components.text import md
+except Exception:  # pragma: no cover - fallback if the module is renamed
+    _PUNCT = set("\\`*_{}[]()#+-.!|<>~$:^=&\"'%@/")
+
+    def md(text: str) -> str:
+        return "".join("\\" + c if c in _PUNCT else c for c in " ".join(str(text).split()))
+
+
+OPEN_KEY = "open_scenario"  # the session key the brief names for "open this scenario"
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+SCALE = "Cividis"
+FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#1F2430")
+CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+OURS = "Computed by this project from the curated claims, exact over every scenario (not the sources' words)."
+
+
+# --- Labels -------------------------------------------------------------------------------------
+
+
+def _side_name(corpus: Corpus, side_id: str) -> str:
+    try:
+        return corpus.side(side_id).name
+    except KeyError:
+        return side_id
+
+
+def _sides(corpus: Corpus, ids: Sequence[str]) -> str:
+    return " + ".join(_side_name(corpus, x) for x in ids)
+
+
+def _term(corpus: Corpus, term_id: str) -> str:
+    try:
+        return corpus.term(term_id).label
+    except KeyError:
+        return term_id
+
+
+def _opt(corpus: Corpus, term_id: str, option_id: str) -> str:
+    try:
+        return corpus.term(term_id).option(option_id).label
+    except KeyError:
+        return option_id
+
+
+def _opts(corpus: Corpus, term_id: str, option_ids: Sequence[str]) -> str:
+    return " or ".join(_opt(corpus, term_id, o) for o in option_ids)
+
+
+def _analyst(corpus: Corpus, person_id: str) -> str:
+    person = corpus.people.get(person_id)
+    return person.name if person else person_id
+
+
+def _count(n: int) -> str:
+    return f"{n:,}"
+
+
+def _pct(x: float | None, digits: int = 1) -> str:
+    return "not counted" if x is None else f"{x:.{digits}%}"
+
+
+# --- Opening a scenario ----------------------------------------------------------------------------
+
+
+def open_scenario(scenario: Mapping[str, str]) -> None:
+    """Ask the app to open `scenario` in the builder, then rerun."""
+    st.session_state[OPEN_KEY] = dict(scenario)
+    try:  # the dashboard's own hook, where it exists
+        from components import state
+
+        state.open_scenario(dict(scenario))
+    except Exception:  # noqa: BLE001 - the session key above is the fallback contract
+        pass
+    st.rerun()
+
+
+def _open_button(scenario: Mapping[str, str], key: str, label: str = "Open this scenario") -> None:
+    if st.button(label, key=key, icon=":material/open_in_new:"):
+        open_scenario(scenario)
+
+
+def _diff_rows(corpus: Corpus, current: Mapping[str, str], other: Mapping[str, str]) -> list[dict[str, str]]:
+    return [
+        {"Term": _term(corpus, t), "Your scenario": _opt(corpus, t, current.get(t, "")), "This scenario": _opt(corpus, t, o)}
+        for t, o in other.items()
+        if current.get(t) != o
+    ]
+
+
+def _quote(corpus: Corpus, rl: Mapping[str, Any]) -> None:
+    by = _analyst(corpus, rl.get("by", "")) if rl.get("by") else ""
+    how = f"{rl.get('provenance', '')} by {by}" if by else rl.get("provenance", "")
+    st.markdown(f"> {md(rl['quote'])}")
+    st.caption(f"{md(rl['source_label'])} · {md(how)} · `{rl['id']}` · our summary: {md(rl.get('summary', ''))}")
+
+
+# --- Figures (pure: data in, figure out) ------------------------------------------------------
+
+
+def histogram_figure(data: Mapping[str, Any]) -> go.Figure:
+    rows = data["red_line_histogram"]
+    x = [r["red_lines_crossed"] for r in rows]
+    y = [r["count"] for r in rows]
+    fig = go.Figure(go.Bar(x=x, y=y, marker_color=OKABE_ITO[0], text=[f"{v:,}" for v in y], textposition="outside",
+                           hovertemplate="%{x} red lines crossed: %{y:,} scenarios<extra></extra>"))
+    fig.update_layout(height=360, margin=dict(l=10, r=10, t=30, b=10), font=FONT, paper_bgcolor="white", plot_bgcolor="white",
+                      xaxis=dict(title="Red lines crossed (all sides)", dtick=1, automargin=True),
+                      yaxis=dict(title="Scenarios", type="log", automargin=True),
+                      uniformtext=dict(minsize=9, mode="hide"))
+    return fig
+
+
+def frontier_figure(corpus: Corpus, frontier: Mapping[str, Any]) -> go.Figure:
+    sides = frontier["sides"]
+    pts = frontier["points"]
+    dims = [
+        dict(range=[0, 1], label=_side_name(corpus, x), values=[p["satisfaction"][x] for p in pts], tickformat=".0%")
+        for x in sides
+    ]
+    rl = [p["red_lines_crossed"] for p in pts]
+    dims.append(dict(label="Red lines crossed", values=rl, range=[0, max(rl + [1])]))
+    fig = go.Figure(go.Parcoords(
+        line=dict(color=rl, colorscale=SCALE, showscale=True, colorbar=dict(title="Red lines<br>crossed")),
+        dimensions=dims,
+        labelfont=dict(size=14),
+        tickfont=dict(size=12),
+    ))
+    fig.update_layout(height=420, margin=dict(l=60, r=60, t=60, b=20), font=FONT, paper_bgcolor="white")
+    return fig
+
+
+def effect_figure(corpus: Corpus, effect: Mapping[str, Mapping[str, Any]]) -> go.Figure:
+    names = [_side_name(corpus, x) for x in effect]
+    before = [v["satisfaction_before"] for v in effect.values()]
+    after = [v["satisfaction_after"] for v in effect.values()]
+    fig = go.Figure([
+        go.Bar(name="Your scenario", x=names, y=before, marker_color=OKABE_ITO[1], text=[f"{v:.0%}" for v in before],
+               textposition="outside", marker_pattern_shape="/"),
+        go.Bar(name="After the changes", x=names, y=after, marker_color=OKABE_ITO[0], text=[f"{v:.0%}" for v in after],
+               textposition="outside"),
+    ])
+    fig.update_layout(barmode="group", height=360, margin=dict(l=10, r=10, t=50, b=10), font=FONT, paper_bgcolor="white",
+                      plot_bgcolor="white", xaxis=dict(automargin=True),
+                      yaxis=dict(title="Weighted share of demands met", range=[0, 1.15], tickformat=".0%", automargin=True),
+                      legend=dict(orientation="h", y=1.15, x=0))
+    return fig
+
+
+def heatmap_figure(z: list[list[float]], x: list[str], y: list[str], fmt: str, title: str) -> go.Figure:
+    text = [["n/a" if v != v else format(v, fmt) for v in row] for row in z]
+    fig = go.Figure(go.Heatmap(z=z, x=x, y=y, text=text, texttemplate="%{text}", colorscale=SCALE, showscale=True,
+                               hovertemplate="%{y} · %{x}: %{text}<extra></extra>", xgap=2, ygap=2,
+                               colorbar=dict(title=title)))
+    fig.update_layout(height=max(320, 30 * len(y) + 160), margin=dict(l=10, r=10, t=10, b=10), font=FONT,
+                      paper_bgcolor="white", plot_bgcolor="white", xaxis=dict(tickangle=-40, automargin=True),
+                      yaxis=dict(autorange="reversed", automargin=True))
+    return fig
+
+
+def _chart(fig: go.Figure, key: str, alt: str, table: pd.DataFrame) -> None:
+    st.plotly_chart(fig, config=CONFIG, theme=None, key=key, alt=alt)
+    with st.expander("The chart as a table (text equivalent)"):
+        st.dataframe(table, hide_index=True)
+
+
+# --- Sections ----------------------------------------------------------------------------------
+
+
+def _blocker_block(corpus: Corpus, b: Mapping[str, Any]) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{md(_term(corpus, b['term']))}**: {md(_sides(corpus, b['sides']))} (red lines that cannot all hold)")
+        for pos in range(b["size"]):
+            rls = [r for r in b["red_lines"] if r.get("position") == pos]
+            if not rls:
+                continue
+            st.markdown(f"**{md(_side_name(corpus, rls[0]['side']))}** accepts only: {md(_opts(corpus, b['term'], rls[0]['options']))}")
+            if len(rls) > 1:
+                st.caption(f"The same position, reported {len(rls)} times; any one of them makes the conflict.")
+            for r in rls:
+                _quote(corpus, r)
+
+
+def _zones(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, str]) -> None:
+    st.subheader("Is there a deal every side could accept?")
+    n = len(data["sides"])
+    rows = [
+        {
+            "Sides": _sides(corpus, z["sides"]),
+            "Scenarios crossing none of their red lines": z["count"],
+            "Share of all scenarios": f"{z['share']:.2%}",
+            "Zone": "empty: conflicting red lines on " + ", ".join(_term(corpus, t) for t in z["conflicting_terms"]) if z["empty"] else "possible",
+        }
+        for z in data["zopa"]
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={
+        "Scenarios crossing none of their red lines": st.column_config.NumberColumn(format="localized"),
+    })
+    st.caption(
+        f"Out of {_count(data['scenarios'])} scenarios (every combination of options). A zone of possible agreement is "
+        "the set of scenarios that cross none of those sides' red lines, as the sources report them. " + OURS
+    )
+
+    chosen = st.multiselect(
+        "Look at the zone of these sides",
+        options=list(data["sides"]),
+        default=list(data["sides"]),
+        format_func=lambda x: _side_name(corpus, x),
+        key="landscape_zone_sides",
+    )
+    if not chosen:
+        st.info("Pick one or more sides.")
+        return
+    chosen = [x for x in data["sides"] if x in chosen]
+    z = zone(corpus, chosen)
+    if z["count"] == 0:
+        mine = set(chosen)
+        blockers = [b for b in data["blockers"] if set(b["sides"]) <= mine]
+        st.warning(f"No scenario crosses none of the red lines of {md(_sides(corpus, chosen))}.", icon=":material/block:")
+        st.markdown(f"**What blocks it**: the smallest sets of red lines no scenario can satisfy together ({len(blockers)}).")
+        for b in blockers[:20]:
+            _blocker_block(corpus, b)
+        if len(blockers) > 20:
+            st.caption(f"{len(blockers) - 20} more in `python -m engine space --format json`.")
+        return
+    st.success(f"{_count(z['count'])} scenarios cross none of the red lines of {md(_sides(corpus, chosen))}.", icon=":material/check_circle:")
+    restricted = [
+        {"Term": _term(corpus, t), "Options their red lines allow": _opts(corpus, t, opts)}
+        for t, opts in z["allowed"].items()
+        if len(opts) < len(corpus.term(t).options)
+    ]
+    if restricted:
+        st.markdown("Every scenario in that zone has:")
+        st.dataframe(pd.DataFrame(restricted), hide_index=True)
+    entry = next((e for e in data["zopa"] if e["sides"] == chosen), None)
+    example = entry["examples"][0] if entry and entry["examples"] else closest_scenarios(corpus, 1, within=chosen)[0]["scenario"]
+    with st.expander("An example from the zone: the one crossing the fewest red lines of the other sides"):
+        diff = _diff_rows(corpus, scenario, example)
+        st.dataframe(pd.DataFrame(diff or [{"Term": "—", "Your scenario": "same", "This scenario": "same"}]), hide_index=True)
+        _open_button(example, key="landscape_open_zone")
+    if n and len(chosen) < n:
+        st.caption("Pick every side to see whether a deal all of them could accept exists.")
+
+
+def _closest(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, str]) -> None:
+    st.subheader("Closest compromises")
+    opt = data["closest_optimum"]
+    st.markdown(
+        f"No scenario crosses fewer than **{opt['red_lines_crossed']}** red line(s). Ranked by red lines crossed "
+        f"(all sides), then by demand points left unmet (red line 3, demand 2, preference 1); "
+        f"{_count(opt['count'])} scenario(s) tie for best."
+    )
+    st.caption(OURS)
+    for i, c in enumerate(data["closest"][:5]):
+        by_side = ", ".join(f"{_side_name(corpus, s)} {n}" for s, n in c["by_side"].items() if n) or "none"
+        with st.expander(f"#{i + 1}: {c['red_lines_crossed']} red line(s) crossed ({by_side}); {c['unmet_points']} demand points unmet", expanded=i == 0):
+            diff = _diff_rows(corpus, scenario, c["scenario"])
+            if diff:
+                st.markdown(f"Differs from your scenario on {len(diff)} term(s):")
+                st.dataframe(pd.DataFrame(diff), hide_index=True)
+            else:
+                st.markdown("This is your scenario.")
+            demands = {d.id: d for d in corpus.demands}
+            crossed = [
+                f"{md(_side_name(corpus, demands[x].side))}: {md(demands[x].summary)} (our summary, `{x}`)" if x in demands else f"`{x}`"
+                for x in c["red_lines"]
+            ]
+            st.markdown("Red lines crossed:" + ("".join(f"\n- {x}" for x in crossed) if crossed else " none"))
+            st.dataframe(
+                pd.DataFrame([{"Side": _side_name(corpus, s), "Red lines crossed": c["by_side"][s], "Weighted share of demands met": f"{v:.0%}"}
+                              for s, v in c["satisfaction"].items()]),
+                hide_index=True,
+            )
+            _open_button(c["scenario"], key=f"landscape_open_closest_{i}")
+    hist = pd.DataFrame([{"Red lines crossed": h["red_lines_crossed"], "Scenarios": h["count"],
+                          "Share": f"{h['count'] / data['scenarios']:.2%}"} for h in data["red_line_histogram"]])
+    st.markdown("**How many scenarios cross how many red lines** (log scale)")
+    _chart(histogram_figure(data), "landscape_chart_histogram",
+           "Bar chart: for each number of red lines crossed, how many scenarios cross exactly that many. The same data is in the table below.", hist)
+
+
+def _frontier(corpus: Corpus, data: Mapping[str, Any]) -> None:
+    fr = data["frontier"]
+    st.subheader("The frontier of side satisfaction")
+    if not fr["complete"]:
+        st.info(f"Not computed: {fr.get('reason', 'too large')}.")
+        return
+    if not fr["points"]:
+        st.info("No side has demands on record.")
+        return
+    st.markdown(
+        f"**{_count(fr['count'])}** satisfaction profiles are Pareto-optimal: no scenario raises one side's weighted "
+        "share of demands met without lowering another's. Each line is one profile (with one scenario that reaches it, "
+        "the one crossing the fewest red lines); most balanced first."
+    )
+    st.caption(OURS)
+    rows = []
+    for i, p in enumerate(fr["points"]):
+        row: dict[str, Any] = {"#": i + 1}
+        row.update({_side_name(corpus, s): f"{p['satisfaction'][s]:.0%}" for s in fr["sides"]})
+        row["Red lines crossed"] = p["red_lines_crossed"]
+        rows.append(row)
+    _chart(frontier_figure(corpus, fr), "landscape_chart_frontier",
+           "Parallel coordinates: each line is a Pareto-optimal profile of the sides' satisfaction, coloured by red lines crossed. The same data is in the table below.",
+           pd.DataFrame(rows))
+    pick = st.selectbox("Open a frontier profile's scenario", options=list(range(len(fr["points"]))),
+                        format_func=lambda i: "#{}: ".format(i + 1) + ", ".join(
+                            f"{_side_name(corpus, s)} {fr['points'][i]['satisfaction'][s]:.0%}" for s in fr["sides"]),
+                        key="landscape_frontier_pick")
+    if pick is not None:
+        _open_button(fr["points"][pick]["scenario"], key="landscape_open_frontier")
+
+
+def _wwit(corpus: Corpus, scenario: Mapping[str, str]) -> None:
+    st.subheader("What would it take?")
+    everyone = "__all__"
+    choice = st.selectbox(
+        "For this side to have none of its red lines crossed",
+        options=[*corpus.side_ids, everyone],
+        format_func=lambda x: "Every side at once" if x == everyone else _side_name(corpus, x),
+        key="landscape_wwit_side",
+    )
+    sides = list(corpus.side_ids) if choice == everyone else [choice]
+    w = what_would_it_take(corpus, scenario, sides)
+    who = _sides(corpus, sides)
+    if w["already"]:
+        st.success(f"Your scenario already crosses none of the red lines of {md(who)}.", icon=":material/check_circle:")
+        return
+    if not w["possible"]:
+        st.warning(f"No scenario crosses none of the red lines of {md(who)}: on "
+                 + md(", ".join(_term(corpus, b["term"]) for b in w["impossible"])) + " their red lines conflict.", icon=":material/block:")
+        for b in w["impossible"]:
+            _blocker_block(corpus, b)
+        if w["changes"]:
+            st.caption(f"The other {len(w['changes'])} change(s) below would still be needed.")
+    else:
+        st.markdown(
+            f"**{len(w['changes'])} change(s)** to your scenario, and no fewer will do: each term where a red line of "
+            f"{md(who)} is crossed must change, and changing those is enough. On each, the option chosen costs the "
+            "other sides the fewest red lines, then the fewest demand points."
+        )
+    st.caption(OURS)
+    others = [s for s in corpus.side_ids if s not in sides]
+    rows = []
+    for c in w["changes"]:
+        row = {"Term": _term(corpus, c["term"]), "From": _opt(corpus, c["term"], c["from"]), "To": _opt(corpus, c["term"], c["to"]),
+               "Red lines it meets": ", ".join(c["fixes"])}
+        for s in others:
+            k = c["cost"][s]
+            row[f"{_side_name(corpus, s)}: red lines"] = f"{k['red_lines_before']} → {k['red_lines_after']}"
+            row[f"{_side_name(corpus, s)}: points"] = f"{k['points_before']} → {k['points_after']}"
+        rows.append(row)
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True)
+        with st.expander("Every option the red lines allow, per term, and its cost to the others"):
+            alt_rows = [
+                {"Term": _term(corpus, c["term"]), "Option": _opt(corpus, c["term"], a["option"]),
+                 "Other sides' red lines crossed": a["others_red_lines"], "Other sides' points met": a["others_points"],
+                 "Points met for " + who: a["own_points"], "Chosen": "yes" if a["option"] == c["to"] else ""}
+                for c in w["changes"] for a in c["alternatives"]
+            ]
+            st.dataframe(pd.DataFrame(alt_rows), hide_index=True)
+    effect = w["effect"]
+    table = pd.DataFrame([
+        {"Side": _side_name(corpus, s), "Red lines crossed now": v["red_lines_before"], "After": v["red_lines_after"],
+         "Share of demands met now": f"{v['satisfaction_before']:.0%}", "After ": f"{v['satisfaction_after']:.0%}"}
+        for s, v in effect.items()
+    ])
+    _chart(effect_figure(corpus, effect), "landscape_chart_wwit",
+           "Grouped bar chart: each side's weighted share of demands met, in your scenario and after the changes. The same data is in the table below.",
+           table)
+    if w["possible"]:
+        _open_button(w["result"], key="landscape_open_wwit", label="Open the scenario after these changes")
+
+
+def _analysts(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, str]) -> None:
+    an = data["analysts"]
+    st.subheader("Where the analysts stand")
+    if not an["coverage"]:
+        st.info("No predictions on record.")
+        return
+    st.markdown(
+        f"{_pct(an['covered_by_some_prediction']['share'])} of all scenarios meet every condition of at least one analyst's "
+        f"prediction. In **{_pct(an['contested']['share'])}**, two analysts predict different outcomes "
+        f"({an['disagreement_count']} pairs of predictions). Different outcomes are not always incompatible: each pair "
+        "is a question for discussion."
+    )
+    st.caption(OURS + " A prediction's region is the scenarios meeting all of its conditions (our coding of the text).")
+    names = [a["name"] for a in an["analysts"]]
+    counts = an["disagreement_matrix"]["counts"]
+    st.markdown("**Disagreement map**: pairs of predictions (one by each analyst) with different outcomes that can both apply")
+    table = pd.DataFrame(counts, columns=names)
+    table.insert(0, "Analyst", names)
+    _chart(heatmap_figure([[float(v) for v in row] for row in counts], names, names, ".0f", "Pairs"),
+           "landscape_chart_disagreement",
+           "Heatmap: for each two analysts, how many pairs of their predictions foresee different outcomes for overlapping scenarios. The same data is in the table below.",
+           table)
+    om = an["outcome_matrix"]
+    outcome_labels = [o["label"] for o in an["outcomes"]]
+    st.markdown("**Coverage**: the share of all scenarios in which each analyst predicts each outcome")
+    cov = pd.DataFrame([[_pct(v) for v in row] for row in om["share"]], columns=outcome_labels)
+    cov.insert(0, "Analyst", names)
+    _chart(heatmap_figure([[float("nan") if v is None else v for v in row] for row in om["share"]], outcome_labels, names, ".0%", "Share"),
+           "landscape_chart_coverage",
+           "Heatmap: for each analyst and outcome, the share of all scenarios meeting every condition of one of the analyst's predictions of that outcome. The same data is in the table below.",
+           cov)
+
+    pairs = disagreements(corpus, scenario, limit=None)
+    if not pairs:
+        return
+    st.markdown("**The disagreements**, widest overlap first (the example is the overlapping scenario nearest yours)")
+    rows = [
+        {"#": i + 1, "Analyst A": p["a"]["analyst_name"], "predicts": p["a"]["outcome_label"],
+         "Analyst B": p["b"]["analyst_name"], "predicts ": p["b"]["outcome_label"],
+         "Share of all scenarios": f"{p['share']:.1%}", "Changes from your scenario": p["changes"]}
+        for i, p in enumerate(pairs)
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    pick = st.selectbox("Read a disagreement", options=list(range(len(pairs))),
+                        format_func=lambda i: f"#{i + 1}: {pairs[i]['a']['analyst_name']} ({pairs[i]['a']['outcome_label']}) vs "
+                                              f"{pairs[i]['b']['analyst_name']} ({pairs[i]['b']['outcome_label']})",
+                        key="landscape_disagreement_pick")
+    if pick is None:
+        return
+    p = pairs[pick]
+    where = "; ".join(f"{_term(corpus, t)}: {_opts(corpus, t, o)}" for t, o in p["region"].items()) or "any scenario"
+    st.markdown(f"Both apply where {md(where)}.")
+    cols = st.columns(2)
+    for col, side in zip(cols, ("a", "b")):
+        q = p[side]
+        with col:
+            st.markdown(f"**{md(q['analyst_name'])}**: {md(q['outcome_label'])}")
+            st.markdown(f"> {md(q['quote'])}")
+            st.caption(f"{md(q['source_label'])} · `{q['id']}` · our summary: {md(q['summary'])}")
+    if p["changes"]:
+        st.dataframe(pd.DataFrame(_diff_rows(corpus, scenario, p["example"])), hide_index=True)
+        _open_button(p["example"], key="landscape_open_disagreement", label="Open the nearest scenario where both apply")
+    else:
+        st.markdown("Your scenario is one where both apply.")
+
+
+# --- The view ----------------------------------------------------------------------------------
+
+
+def render_landscape(corpus: Corpus, scenario: dict[str, str]) -> None:
+    """The Landscape view for `scenario` (the builder's current one)."""
+    data = space_report(corpus)
+    scenario = {t: scenario.get(t, corpus.term(t).default) for t in corpus.term_ids}
+    st.markdown("### The negotiation landscape")
+    st.caption(
+        f"Every combination of options across the {len(data['terms'])} terms: {_count(data['scenarios'])} scenarios, "
+        f"against {data['red_lines']} red lines and {len(data['analysts']['coverage'])} predictions. {OURS}"
+    )
+    all_zone = next((z for z in data["zopa"] if len(z["sides"]) == len(data["sides"])), None)
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Scenarios", _count(data["scenarios"]))
+    if all_zone is not None:
+        m2.metric("Acceptable to every side (no red line crossed)", _count(all_zone["count"]))
+    m3.metric("Fewest red lines any scenario crosses", data["closest_optimum"]["red_lines_crossed"])
+
+    tabs = st.tabs(["Zone of agreement", "Closest compromises", "Frontier", "What would it take", "Analysts"])
+    with tabs[0]:
+        _zones(corpus, data, scenario)
+    with tabs[1]:
+        _closest(corpus, data, scenario)
+    with tabs[2]:
+        _frontier(corpus, data)
+    with tabs[3]:
+        _wwit(corpus, scenario)
+    with tabs[4]:
+        _analysts(corpus, data, scenario)

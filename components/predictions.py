@@ -1,0 +1,42 @@
+"""The analysts' predicted outcomes, ranked by how well the scenario matches their conditions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from engine import Corpus
+from engine.evaluate import Evaluation
+
+from . import state
+from .claims import prediction_body
+from .text import md
+
+
+def render(corpus: Corpus, evaluation: Evaluation) -> None:
+    preds = evaluation.predictions
+    st.markdown("#### What analysts expect would follow")
+    st.caption(
+        "Each analyst's prediction applies under conditions (our coding of the text). "
+        "Match = the share of those conditions this scenario meets; it says nothing about whether the analyst is right."
+    )
+    if not preds:
+        st.info("The data holds no predictions yet.")
+        return
+    base_query = state.query(corpus, view="sources", q="", show="")
+    groups = (
+        ("Every condition holds", [p for p in preds if p.match >= 1.0]),
+        ("Some conditions hold", [p for p in preds if 0 < p.match < 1.0]),
+        ("No condition holds", [p for p in preds if p.match <= 0]),
+    )
+    for title, items in groups:
+        if not items:
+            continue
+        st.markdown(f"**{title} ({len(items)})**")
+        for p in items:
+            held = sum(c.holds for c in p.conditions)
+            label = (
+                f"**{p.match:.0%}** · {held} of {len(p.conditions)} conditions hold · "
+                f"**{md(p.analyst_name)}**: {md(p.outcome_label)}"
+            )
+            with st.expander(label):
+                prediction_body(corpus, p, {**base_query, "seed": p.source, "claim": p.id})

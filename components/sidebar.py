@@ -1,0 +1,82 @@
+"""The scenario builder in the sidebar: a preset to start from, then one control per term."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from engine import Corpus
+from engine import tables
+
+from . import state
+from .text import md
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _term_help(_corpus: Corpus, version: str) -> dict[str, str]:
+    """Each term's tooltip: its question and every option's help (built once per data version)."""
+    out = {}
+    for term in _corpus.terms:
+        lines = [md(term.question) + " *(Our wording.)*", ""]
+        lines += [f"- **{md(o.label)}**: {md(o.help)}" for o in term.options]
+        out[term.id] = "\n".join(lines)
+    return out
+
+
+def render(corpus: Corpus) -> None:
+    sb = st.sidebar
+    sb.markdown("### Build a scenario")
+    sb.selectbox(
+        "Start from",
+        options=["", *corpus.preset_ids],
+        format_func=lambda p: corpus.preset(p).title if p else "Baseline (all defaults)",
+        key=state.PRESET,
+        on_change=state.apply_preset,
+        args=(corpus,),
+        help="Picking a starting point resets every term to it; then change any term below. "
+        "The starting points and their names are ours; each follows the passages shown under "
+        "'The scenario and its basis'.",
+    )
+    chosen = state.preset(corpus)
+    current = state.scenario(corpus)
+    changed = tables.changed_terms(corpus, current, chosen)
+    if chosen:
+        p = corpus.preset(chosen)
+        with sb.expander("About this starting point"):
+            st.caption(f"Our description: {md(p.description)}")
+            fill = tables.preset_fill_ins(corpus, chosen)
+            if fill:
+                names = ", ".join(corpus.term(t).label for t in fill)
+                st.caption(f"Our fill-in, the sources are silent: {md(names)}.")
+    if changed:
+        names = ", ".join(corpus.term(t).label for t in changed)
+        sb.caption(f"Changed from the starting point: **{md(names)}**")
+        sb.button(
+            "Reset to the starting point",
+            key="reset_terms",
+            on_click=state.apply_preset,
+            args=(corpus,),
+            icon=":material/undo:",
+            width="stretch",
+        )
+
+    by_group: dict[str, list] = {}
+    for t in corpus.terms:
+        by_group.setdefault(t.group, []).append(t)
+    group_order = [g.id for g in corpus.groups] + [g for g in by_group if g not in {x.id for x in corpus.groups}]
+    labels = {g.id: g.label for g in corpus.groups}
+    helps = _term_help(corpus, corpus.version)
+    for i, gid in enumerate(group_order):
+        terms = by_group.get(gid)
+        if not terms:
+            continue
+        # Expander bodies run even when closed; a few radios each cost next to nothing.
+        box = sb.expander(md(labels.get(gid, gid)), expanded=(i == 0))
+        for t in terms:
+            box.radio(
+                md(t.label) + (" ✎" if t.id in changed else ""),
+                options=list(t.option_ids),
+                format_func=lambda o, t=t: md(t.option(o).label),
+                key=state.term_key(t.id),
+                help=helps[t.id],
+            )
+    sb.caption("✎ marks a term changed from the starting point. Term names, options and help texts are ours (the project's wording).")

@@ -1,0 +1,168 @@
+"""The Sources view: the five texts and their metadata, every quote searchable, a text in full."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from engine import Corpus, tables
+
+from . import cached, state
+from .text import app_link, blockquote, md, md_run
+
+MARK = {"quoted": "orange-background", "focus": "blue-background"}
+
+
+def _seeds_table(corpus: Corpus) -> None:
+    rows = tables.seed_rows(corpus)
+    df = pd.DataFrame(rows).drop(columns=["id"])
+    st.dataframe(
+        df,
+        hide_index=True,
+        row_height=72,
+        column_config={
+            "Our label": st.column_config.TextColumn(width=200),
+            "Title": st.column_config.TextColumn(width=240),
+            "Author": st.column_config.TextColumn(width=130),
+            "Outlet": st.column_config.TextColumn(width=120),
+            "Date": st.column_config.TextColumn(width=100),
+            "URL": st.column_config.LinkColumn("URL", width=200, help="The address the text prints; empty where it prints none."),
+            "Kind (ours)": st.column_config.TextColumn(width=100),
+            "Notes (ours)": st.column_config.TextColumn(width=480),
+            "Claims quoting it": st.column_config.TextColumn(width=80),
+        },
+    )
+    st.caption("Titles, authors, outlets, dates and URLs are as the texts print them; 'not given in the text' where they do not. Labels, kinds and notes are ours.")
+
+
+def _quote_search(corpus: Corpus) -> None:
+    q = st.text_input(
+        "Search the quotes",
+        key=state.SEARCH,
+        max_chars=state.MAX_SEARCH,
+        placeholder="e.g. neutrality, Radchenko, sanctions",
+        persist_state="session",
+        help="Every word must appear somewhere in the row: the quote, who, the side or outcome, the terms, our summary or the source.",
+    )
+    rows = tables.search_quotes(cached.quote_index(corpus, corpus.version), q or "")
+    base = state.query(corpus, view="sources", q="", show="")
+    root = state.base_url()
+    data = [
+        {
+            "Quote (verbatim)": r.quote,
+            "Kind": r.kind,
+            "Who": r.who,
+            "About": r.about,
+            "Terms": r.terms,
+            "Source": r.source_label,
+            "Our summary": r.summary,
+            "Read in context": app_link({**base, "seed": r.source, "claim": r.claim_id}, root),
+        }
+        for r in rows
+    ]
+    st.caption(f"{len(data)} of {len(cached.quote_index(corpus, corpus.version))} passages. 'About' is the side (demands), the predicted outcome (our label), the term or the preset.")
+    if data:
+        st.dataframe(
+            pd.DataFrame(data),
+            hide_index=True,
+            height=520,
+            row_height=96,
+            column_config={
+                "Quote (verbatim)": st.column_config.TextColumn(width=460),
+                "Who": st.column_config.TextColumn(width="medium"),
+                "Source": st.column_config.TextColumn(width="medium"),
+                "Our summary": st.column_config.TextColumn(width=360),
+                "Read in context": st.column_config.LinkColumn("Read in context", display_text="open the text"),
+            },
+        )
+    else:
+        st.info("No quote matches every word of the search.")
+
+
+def _clear_claim() -> None:
+    st.session_state[state.CLAIM] = ""
+
+
+def _seed_text(corpus: Corpus) -> None:
+    st.markdown("#### A text in full")
+    seed = st.selectbox(
+        "Text",
+        options=list(corpus.sources),
+        format_func=lambda s: corpus.sources[s].label,
+        key=state.SEED,
+        on_change=_clear_claim,
+        persist_state="session",
+    )
+    if seed not in corpus.sources:
+        return
+    src = corpus.sources[seed]
+    claim = st.session_state.get(state.CLAIM) or ""
+    focus = tables.claim_quote(corpus, claim) if claim else None
+    if focus and focus[0] != seed:
+        focus, claim = None, ""
+    marked = cached.marked_text(corpus, corpus.version, seed, claim)
+
+    meta = [
+        f"**Title:** {md(src.title or tables.NOT_GIVEN)}",
+        f"**Author:** {md(src.author or tables.NOT_GIVEN)}",
+        f"**Outlet:** {md(src.outlet or tables.NOT_GIVEN)}",
+        f"**Date:** {src.date.isoformat() if src.date else md(tables.NOT_GIVEN)}",
+    ]
+    if src.url and src.url.startswith(("https://", "http://")):
+        meta.append(f"**URL:** [{md(src.url)}]({src.url})")
+    else:
+        meta.append(f"**URL:** {md(tables.NOT_GIVEN)}")
+    st.markdown("  \n".join(meta))
+    if src.notes:
+        st.caption(f"Our notes: {md(src.notes)}")
+    if focus:
+        st.markdown(f"**The passage you came from** is marked :{MARK['focus']}[in blue] below:")
+        st.markdown(blockquote(focus[1]))
+    st.caption(
+        f":{MARK['quoted']}[Marked passages] are quoted by the app ({marked.quoted_passages} passages). "
+        "The text as given, without the Markdown markup of the file (link brackets, bold and heading marks)."
+    )
+    if marked.not_found:
+        st.warning(f"{len(marked.not_found)} quotes citing this text were not found in it (the data has faults; see `python -m engine validate`).")
+    with st.container(border=True, key="seed_text"):
+        paragraphs = []
+        for para in marked.paragraphs:
+            lines = []
+            for line in para:
+                parts = []
+                for run in line:
+                    text = md_run(run.text)
+                    if run.mark and run.text.strip():
+                        # Keep the spaces at either end outside the highlight.
+                        lead = text[: len(text) - len(text.lstrip())]
+                        trail = text[len(text.rstrip()):]
+                        parts.append(f"{lead}:{MARK[run.mark]}[{text.strip()}]{trail}")
+                    else:
+                        parts.append(text)
+                lines.append("".join(parts).strip())
+            paragraphs.append("  \n".join(lines))
+        st.markdown("\n\n".join(paragraphs))
+
+
+def render(corpus: Corpus) -> None:
+    st.markdown("### Sources")
+    st.caption("The texts everything in this app is drawn from. Every claim on screen quotes one of them.")
+    part = st.segmented_control(
+        "Part",
+        options=list(state.SOURCE_PANELS),
+        format_func=state.SOURCE_PANELS.get,
+        key=state.SOURCE_PANEL,
+        required=True,
+        persist_state="session",
+        label_visibility="collapsed",
+    )
+    if part == "quotes":
+        _quote_search(corpus)
+    elif st.session_state.get(state.CLAIM):
+        # Arrived from "Read in context": the passage first, the list of texts after.
+        _seed_text(corpus)
+        st.markdown("#### All the texts")
+        _seeds_table(corpus)
+    else:
+        _seeds_table(corpus)
+        _seed_text(corpus)

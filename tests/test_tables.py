@@ -1,0 +1,96 @@
+"""engine/tables.py: the dashboard's tables, shaped from the engine's results (no Streamlit)."""
+
+from __future__ import annotations
+
+from engine import tables
+from engine.compare import compare
+from engine.evaluate import evaluate
+from engine.query import BASELINE, scenario_from_spec
+
+
+def test_status_matrix_matches_each_sides_status(corpus):
+    sc = corpus.preset("kremlin_terms").scenario
+    ev = evaluate(corpus, sc)
+    m = tables.status_matrix(corpus, ev)
+    assert m.term_ids == corpus.term_ids
+    assert m.side_ids == corpus.side_ids
+    for j, sd in enumerate(ev.sides):
+        by_term = sd.status_by_term()
+        for i, t in enumerate(corpus.term_ids):
+            assert m.status[i][j] == by_term.get(t, "silent")
+    rows = m.rows()
+    assert len(rows) == len(corpus.terms)
+    assert set(rows[0]) == {"Term", *m.side_names}
+    assert all(v in tables.STATUS_LABEL.values() for r in rows for k, v in r.items() if k != "Term")
+
+
+def test_match_matrix_follows_the_comparison(corpus):
+    cmp = compare(corpus, [("a", corpus.preset("kremlin_terms").scenario), ("b", corpus.preset("kyiv_terms").scenario)])
+    full = tables.match_matrix(cmp)
+    assert len(full.row_labels) == len(corpus.predictions)
+    assert full.match == tuple(p.matches for p in cmp.predictions)
+    only = tables.match_matrix(cmp, only_differing=True)
+    assert all(only.differs)
+    assert len(only.row_labels) == sum(p.differs for p in cmp.predictions)
+
+
+def test_changed_terms_and_titles(corpus):
+    base = dict(corpus.preset("kremlin_terms").scenario)
+    assert tables.changed_terms(corpus, base, "kremlin_terms") == ()
+    assert tables.scenario_title(corpus, base, "kremlin_terms") == corpus.preset("kremlin_terms").title
+    assert tables.file_stem(corpus, base, "kremlin_terms") == "kremlin_terms"
+    other = next(o for o in corpus.term("territory").option_ids if o != base["territory"])
+    base["territory"] = other
+    assert tables.changed_terms(corpus, base, "kremlin_terms") == ("territory",)
+    assert tables.scenario_title(corpus, base, "kremlin_terms").endswith("1 term changed")
+    assert tables.file_stem(corpus, base, "kremlin_terms") == "kremlin_terms-modified"
+    defaults = scenario_from_spec(corpus, BASELINE, {})
+    assert tables.changed_terms(corpus, defaults, None) == ()
+
+
+def test_preset_fill_ins_are_the_terms_no_basis_covers(corpus):
+    for p in corpus.presets:
+        fill = tables.preset_fill_ins(corpus, p.id)
+        assert set(fill) == set(corpus.term_ids) - p.sourced_terms
+
+
+def test_seed_rows_say_what_the_text_does_not_give(corpus):
+    rows = {r["id"]: r for r in tables.seed_rows(corpus)}
+    assert set(rows) == set(corpus.sources)
+    for sid, src in corpus.sources.items():
+        assert rows[sid]["Title"] == (src.title or tables.NOT_GIVEN)
+        assert rows[sid]["Outlet"] == (src.outlet or tables.NOT_GIVEN)
+        assert rows[sid]["Date"] == (src.date.isoformat() if src.date else tables.NOT_GIVEN)
+
+
+def test_quote_index_holds_every_quote_and_search_narrows_it(corpus):
+    rows = tables.quote_index(corpus)
+    kinds = {r.kind for r in rows}
+    assert {"Demand", "Prediction", "Term basis", "Preset basis"} <= kinds
+    assert sum(r.kind == "Demand" for r in rows) == len(corpus.demands)
+    assert sum(r.kind == "Prediction" for r in rows) == len(corpus.predictions)
+    assert tables.search_quotes(rows, "") == list(rows)
+    hits = tables.search_quotes(rows, "NATO neutrality")
+    assert hits and all("nato" in " ".join((r.quote, r.summary, r.terms, r.about)).casefold() for r in hits)
+    assert tables.search_quotes(rows, "zzzz-no-such-word") == []
+
+
+def test_marked_text_marks_every_quote_and_drops_markup(corpus):
+    for sid in corpus.sources:
+        marked = tables.marked_text(corpus, sid)
+        assert marked.not_found == ()
+        shown = "".join(run.text for para in marked.paragraphs for line in para for run in line)
+        assert "](#)" not in shown and "**" not in shown
+        quoted = [run.text for para in marked.paragraphs for line in para for run in line if run.mark]
+        assert quoted, f"no passage of {sid} is marked"
+        assert marked.quoted_passages > 0
+
+
+def test_marked_text_singles_out_the_claim_asked_for(corpus):
+    d = corpus.demands[0]
+    marked = tables.marked_text(corpus, d.source, d.id)
+    focus = " ".join(run.text for para in marked.paragraphs for line in para for run in line if run.mark == "focus")
+    # The focus run holds the quote's words (the quote check folds quote marks and spacing).
+    first_words = " ".join(d.quote.split()[:3]).strip("“”\"'")
+    assert first_words.split()[0].strip("“”\"'") in focus
+    assert tables.claim_quote(corpus, "no_such_claim") is None
