@@ -58,6 +58,12 @@ class Provenance:
     by_name: str
     by_role: str
 
+    def phrase(self, side_name: str) -> str:
+        """Who says this is the side's position, in one phrase used everywhere claims are shown."""
+        if self.kind == "stated":
+            return f"Stated by {self.by_name} ({self.by_role})"
+        return f"Attributed to {side_name} by {self.by_name} ({self.by_role})"
+
 
 @dataclass(frozen=True)
 class DemandResult:

@@ -73,8 +73,28 @@ class Corpus:
     def _demands_by_side(self) -> dict[str, tuple[s.Demand, ...]]:
         return {x.id: tuple(d for d in self.demands if d.side == x.id) for x in self.sides}
 
+    @cached_property
+    def _claims_by_id(self) -> dict[str, s.Claim]:
+        return {c.id: c for c in (*self.demands, *self.predictions)}
+
+    @cached_property
+    def _exclusive_outcomes(self) -> frozenset[frozenset[str]]:
+        return frozenset(frozenset((o.id, x)) for o in self.outcomes.values() for x in o.excludes)
+
     def term(self, term_id: str) -> s.Term:
         return self._terms_by_id[term_id]
+
+    @property
+    def claims(self) -> tuple[s.Claim, ...]:
+        """Every demand and prediction."""
+        return (*self.demands, *self.predictions)
+
+    def claim(self, claim_id: str) -> s.Claim:
+        return self._claims_by_id[claim_id]
+
+    def outcomes_exclude(self, a: str, b: str) -> bool:
+        """Whether two outcomes cannot both happen (declared either way round in outcomes.yaml)."""
+        return frozenset((a, b)) in self._exclusive_outcomes
 
     def side(self, side_id: str) -> s.Side:
         for x in self.sides:
@@ -358,6 +378,11 @@ def _load(root: Path) -> tuple[Corpus, list[Fault]]:
         elif d.provenance is s.Provenance.stated and who.speaks_for != d.side:
             rd.fault(d.yaml_file, d.line_of("by"), "E009", d.id, f"'stated' needs a speaker for '{d.side}', but '{d.by}' speaks for {who.speaks_for or 'no side'}; use 'attributed'")
         check_quote(d, d.quote, d.source, d.id)
+
+    for o in outcomes.values():
+        for other in o.excludes:
+            if other not in outcomes or other == o.id:
+                rd.fault(o.yaml_file, o.line_of("excludes"), "E005", o.id, f"excludes unknown outcome '{other}'")
 
     for p in predictions:
         if p.analyst not in people:

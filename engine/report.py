@@ -50,12 +50,6 @@ def _cite(corpus: Corpus, source_id: str) -> str:
     return f"[{corpus.sources[source_id].label}](#source-{source_id.replace('_', '-')})"
 
 
-def _who(d: DemandResult) -> str:
-    if d.provenance.kind == "stated":
-        return f"stated by {d.provenance.by_name}"
-    return f"attributed by {d.provenance.by_name}"
-
-
 def _md_quote(text: str) -> str:
     return "> " + text.replace("\n", " ")
 
@@ -94,7 +88,7 @@ def report_markdown(corpus: Corpus, scenario: dict[str, str], preset: str | None
                 continue
             lines += [f"**{heading_text}**", ""]
             for d in items:
-                lines.append(f"- **{d.term_label}** ({d.strength.replace('_', ' ')}, {_who(d)}): {d.summary} {OURS}")
+                lines.append(f"- **{d.term_label}** ({d.strength.replace('_', ' ')}; {d.provenance.phrase(sd.name)}): {d.summary} {OURS}")
                 lines.append(f"  {_md_quote(d.quote)} — {_cite(corpus, d.source)}")
             lines.append("")
         if sd.silent_terms:

@@ -158,6 +158,9 @@ class Outcome(Record):
     id: Id
     label: Text
     description: Text
+    # Outcomes that cannot both happen (ours; read both ways): two analysts who foresee
+    # excluding outcomes for the same scenario disagree.
+    excludes: list[Id] = Field(default_factory=list)
 
 
 class OutcomesFile(Record):
@@ -167,19 +170,24 @@ class OutcomesFile(Record):
 # --- Claims ----------------------------------------------------------------------------------
 
 
-class Demand(Record):
-    """What a side wants on one term: the options that satisfy it, and how hard it holds it."""
+class Claim(Record):
+    """What every claim carries: an id, our one-line summary, a verbatim quote and its seed."""
 
     id: Id
+    summary: Text
+    quote: str
+    source: Id
+
+
+class Demand(Claim):
+    """What a side wants on one term: the options that satisfy it, and how hard it holds it."""
+
     side: Id
     term: Id
     options: list[Id] = Field(min_length=1)
     strength: Strength
     provenance: Provenance
     by: Id
-    summary: Text
-    quote: str
-    source: Id
 
     @property
     def is_red_line(self) -> bool:
@@ -191,16 +199,12 @@ class Condition(Record):
     options: list[Id] = Field(min_length=1)
 
 
-class Prediction(Record):
+class Prediction(Claim):
     """An analyst's predicted outcome and the scenario features under which it applies."""
 
-    id: Id
     analyst: Id
     outcome: Id
     conditions: list[Condition] = Field(min_length=1)
-    summary: Text
-    quote: str
-    source: Id
 
 
 class ClaimsFile(Record):
