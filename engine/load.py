@@ -16,7 +16,7 @@ from typing import Any, Iterable, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import schema as s
-from .quotes import FoldedText, find_quote, fold
+from .quotes import _LINK, FoldedText, find_quote, fold
 from .yamlio import LineDict, LineList, YamlError, line_of, load_yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -125,6 +125,24 @@ class Corpus:
 
     def default_scenario(self) -> dict[str, str]:
         return {t.id: t.default for t in self.terms}
+
+    def verbatim(self, source_id: str, quote: str) -> str:
+        """The quote exactly as its seed prints it (link markup dropped, white space folded).
+
+        Curators may type straight quotes for curly ones; what is shown is the seed's own text.
+        """
+        key = (source_id, quote)
+        cache = self._verbatim_cache
+        if key not in cache:
+            span = self.quote_span(source_id, quote)
+            text = self.seed_texts[source_id][span[0] : span[1]] if span else quote
+            text = _LINK.sub(r"\1", text).replace("**", "")
+            cache[key] = " ".join(text.split())
+        return cache[key]
+
+    @cached_property
+    def _verbatim_cache(self) -> dict[tuple[str, str], str]:
+        return {}
 
     def quote_span(self, source_id: str, quote: str) -> tuple[int, int] | None:
         """Where a quote stands in its seed's original text (character offsets), if it does."""
