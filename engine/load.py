@@ -426,6 +426,8 @@ def _load(root: Path) -> tuple[Corpus, list[Fault]]:
         if missing:
             rd.fault(preset.yaml_file, preset.line_of("scenario"), "E008", preset.id, f"leaves terms unset: {', '.join(missing)}")
         for b in preset.basis:
+            if b.by not in people:
+                rd.fault(b.yaml_file, b.line_of("by"), "E005", preset.id, f"unknown person '{b.by}' (add them to scenarios/people.yaml)")
             for t in b.terms:
                 if t not in term_map:
                     rd.fault(b.yaml_file, b.line_of("terms"), "E005", preset.id, f"basis names unknown term '{t}'")

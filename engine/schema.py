@@ -216,7 +216,11 @@ class ClaimsFile(Record):
 
 
 class PresetBasis(Record):
+    """A passage a preset follows, and who it reports: as for demands, stated or attributed."""
+
     terms: list[Id] = Field(min_length=1)
+    provenance: Provenance
+    by: Id
     quote: str
     source: Id
 
