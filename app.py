@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import build, cached, errors, sidebar, share, state
+from components import build, cached, errors, layout, sidebar, share, state
+from components.text import md
 
 st.set_page_config(
     page_title="Peace Terms Explorer",
@@ -35,21 +36,15 @@ with actions:
 
 problems = st.session_state.get(state.PROBLEMS)
 if problems:
+    # The problems quote the link: escaped, so a link cannot write Markdown into the page.
     st.warning(
         "Some of this link could not be used, so the nearest valid view is shown:\n"
-        + "\n".join(f"- {p}" for p in problems),
+        + "\n".join(f"- {md(p)}" for p in problems),
         icon=":material/link_off:",
     )
     st.button("Dismiss", key="dismiss_problems", on_click=lambda: st.session_state.update({state.PROBLEMS: []}))
 
-view = st.segmented_control(
-    "View",
-    options=list(state.VIEWS),
-    format_func=state.VIEWS.get,
-    key=state.VIEW,
-    required=True,
-    label_visibility="collapsed",
-)
+view = layout.panel_picker(state.VIEWS, state.VIEW, "View")
 
 if view == "compare":
     from components import compare

@@ -6,7 +6,7 @@ import streamlit as st
 
 from engine import Corpus, tables
 
-from . import cached, charts, predictions, scenario as scenario_panel, state, verdicts
+from . import cached, charts, layout, predictions, scenario as scenario_panel, state, verdicts
 from .text import md
 
 
@@ -16,15 +16,7 @@ def render(corpus: Corpus) -> None:
     ev = cached.evaluation(corpus, corpus.version, cached.key(current))
     st.markdown(f"### Scenario: {md(tables.scenario_title(corpus, current, preset))}")
     verdicts.cards(ev)
-    panel = st.segmented_control(
-        "Show",
-        options=list(state.PANELS),
-        format_func=state.PANELS.get,
-        key=state.PANEL,
-        required=True,
-        persist_state="session",
-        label_visibility="collapsed",
-    )
+    panel = layout.panel_picker(state.PANELS, state.BUILD_PANEL, "Show")
     if panel == "predictions":
         predictions.render(corpus, ev)
     elif panel == "chart":

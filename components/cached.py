@@ -1,12 +1,14 @@
 """The app's cached calls into the engine: the corpus once per process, results per scenario.
 
-The corpus is loaded once per process and shared (it is immutable). Evaluations, comparisons
-and figures are cached per scenario, keyed on the data version and the scenario's options, so
-a rerun does no engine work for a scenario anyone has already looked at.
+The corpus is loaded once per process and shared (it is immutable); a change to the data
+files is picked up by restarting the app (no file is looked at on a rerun). Evaluations,
+comparisons and tables are cached per scenario, keyed on the data version and the scenario's
+options, so a rerun does no engine work for a scenario anyone has already looked at.
 
 Evaluations are kept with `st.cache_resource` rather than `st.cache_data`: they are frozen
 dataclasses the app only reads, and `cache_data` would unpickle a copy on every rerun, which
-costs about as much as evaluating afresh (~2 ms against ~3 ms).
+costs about as much as evaluating afresh (~2 ms against ~3 ms). Nothing mutable (a plotly
+Figure, a DataFrame) is kept here.
 """
 
 from __future__ import annotations
@@ -26,31 +28,11 @@ from engine import tables
 
 ScenarioKey = tuple[tuple[str, str], ...]
 
-
-def data_fingerprint(root: Path = PROJECT_ROOT) -> tuple[tuple[str, int, int], ...]:
-    """Names, sizes and modification times of the data files: cheap, and changes with the data.
-
-    The curated data is edited while the app runs; keying the corpus on this picks the new data
-    up without a restart (a few dozen stat calls per rerun).
-    """
-    out = []
-    for folder in (root / "scenarios", root / "scenarios" / "claims", root / "seeds"):
-        try:
-            entries = sorted(folder.iterdir())
-        except OSError:
-            continue
-        for p in entries:
-            if p.is_file() and p.suffix in (".yaml", ".txt"):
-                stat = p.stat()
-                out.append((str(p.relative_to(root)), stat.st_size, stat.st_mtime_ns))
-    return tuple(out)
-
-
 ROOT_ENV = "PEACE_TERMS_ROOT"  # another project folder to load (the tests' faulty data)
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the sources…")
-def _load(root: str, fingerprint: tuple[tuple[str, int, int], ...]) -> Corpus | tuple[Fault, ...]:
+def _load(root: str) -> Corpus | tuple[Fault, ...]:
     try:
         return load_corpus(root)
     except DataError as exc:
@@ -58,9 +40,8 @@ def _load(root: str, fingerprint: tuple[tuple[str, int, int], ...]) -> Corpus | 
 
 
 def corpus_or_faults() -> Corpus | tuple[Fault, ...]:
-    """The corpus, or the faults that keep the data from loading."""
-    root = Path(os.environ.get(ROOT_ENV) or PROJECT_ROOT)
-    return _load(str(root), data_fingerprint(root))
+    """The corpus, or the faults that keep the data from loading (once per process and folder)."""
+    return _load(str(Path(os.environ.get(ROOT_ENV) or PROJECT_ROOT)))
 
 
 def key(scenario: dict[str, str]) -> ScenarioKey:

@@ -1,8 +1,10 @@
 """The charts (plotly) and their text equivalents.
 
 Colours are Okabe-Ito (safe for the common colour-blindnesses), and every cell also carries a
-symbol or a number, so the charts read in greyscale print too. Figures are built once per
-scenario (cached) and only for the view on screen.
+symbol or a number, so the charts read in greyscale print too. Figures are built per render,
+only for the view on screen, from matrices cached per scenario (a plotly Figure is mutable, so
+it is never shared between sessions). Plotly reads a little HTML in its texts: data text is
+escaped (`_plain`) before it reaches a label or a tooltip.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import streamlit as st
 from engine import Corpus
 from engine.tables import STATUS_LABEL, STATUS_ORDER, STATUS_SHORT, STATUS_SYMBOL, MatchMatrix, StatusMatrix
 
-from . import cached
+from . import cached, layout
 
 STATUS_COLOUR = {
     "crossed": "#D55E00",  # vermillion
@@ -29,7 +31,13 @@ FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=15, color="#1F2430
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d"]}
 
 
+def _plain(text: str) -> str:
+    """Data text for a plotly label or tooltip: its HTML characters as entities."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _wrap(label: str, width: int = 28) -> str:
+    """A label on up to three lines (escaped; plotly breaks lines at <br>)."""
     words, lines, cur = label.split(), [], ""
     for w in words:
         if cur and len(cur) + 1 + len(w) > width:
@@ -39,7 +47,7 @@ def _wrap(label: str, width: int = 28) -> str:
             cur = f"{cur} {w}".strip()
     if cur:
         lines.append(cur)
-    return "<br>".join(lines[:3])
+    return "<br>".join(_plain(line) for line in lines[:3])
 
 
 def status_figure(m: StatusMatrix) -> go.Figure:
@@ -51,11 +59,11 @@ def status_figure(m: StatusMatrix) -> go.Figure:
         scale += [[i / n, STATUS_COLOUR[s]], [(i + 1) / n, STATUS_COLOUR[s]]]
     z = [[index[s] + 0.5 for s in row] for row in m.status]
     text = [[f"{STATUS_SYMBOL[s]} {STATUS_SHORT[s]}".strip() for s in row] for row in m.status]
-    hover = [[f"{side} · {term}: {STATUS_LABEL[s]}" for side, s in zip(m.side_names, row)] for term, row in zip(m.term_labels, m.status)]
+    hover = [[_plain(f"{side} · {term}: {STATUS_LABEL[s]}") for side, s in zip(m.side_names, row)] for term, row in zip(m.term_labels, m.status)]
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=list(m.side_names),
+            x=[_plain(name) for name in m.side_names],
             y=list(range(len(m.term_labels))),
             text=text,
             texttemplate="%{text}",
@@ -77,7 +85,7 @@ def status_figure(m: StatusMatrix) -> go.Figure:
         paper_bgcolor="white",
         plot_bgcolor="white",
         xaxis=dict(side="top", tickfont=dict(size=16)),
-        yaxis=dict(autorange="reversed", automargin=True, tickmode="array", tickvals=list(range(len(m.term_labels))), ticktext=list(m.term_labels)),
+        yaxis=dict(autorange="reversed", automargin=True, tickmode="array", tickvals=list(range(len(m.term_labels))), ticktext=[_plain(label) for label in m.term_labels]),
     )
     return fig
 
@@ -88,7 +96,10 @@ def match_figure(m: MatchMatrix) -> go.Figure:
     ticks = [_wrap(label, 48) for label in m.row_labels]
     y = list(range(len(ticks)))
     x = [_wrap(label, 26) for label in m.scenario_labels]
-    hover_rows = [[f"{label}<br>{scen}: {v:.0%} of conditions hold" for scen, v in zip(m.scenario_labels, row)] for label, row in zip(m.row_labels, m.match)]
+    hover_rows = [
+        [f"{_plain(label)}<br>{_plain(scen)}: {v:.0%} of conditions hold" for scen, v in zip(m.scenario_labels, row)]
+        for label, row in zip(m.row_labels, m.match)
+    ]
     fig = go.Figure(
         go.Heatmap(
             z=[list(row) for row in m.match],
@@ -119,48 +130,41 @@ def match_figure(m: MatchMatrix) -> go.Figure:
     return fig
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
-def _status_figure(_corpus: Corpus, version: str, scenario: cached.ScenarioKey) -> go.Figure:
-    return status_figure(cached.status_matrix(_corpus, version, scenario))
-
-
 def sides_by_terms(corpus: Corpus, scenario: dict[str, str]) -> None:
     """The overview chart: each side's stance on each term under this scenario."""
-    key = cached.key(scenario)
+    m = cached.status_matrix(corpus, corpus.version, cached.key(scenario))
     st.markdown("#### Each side's stance, term by term")
     legend = "; ".join(f"{STATUS_SYMBOL[s]} {STATUS_SHORT[s] + ' = ' if STATUS_SHORT[s] else ''}{STATUS_LABEL[s].lower()}" for s in STATUS_ORDER)
     st.caption(f"Key: {legend}. A side with several claims on one term shows 'crossed' if any red line is crossed, else 'mixed' if some are met and some not.")
     st.plotly_chart(
-        _status_figure(corpus, corpus.version, key),
+        status_figure(m),
         config=CONFIG,
         theme=None,
         key="chart_sides_terms",
         alt="Chart: for each term (rows) and each side (columns), whether the scenario meets the side's demands, crosses a red line, or the side has no position on record. The same data follows as a table.",
     )
-    with st.expander("The chart as a table (text equivalent)"):
-        st.dataframe(pd.DataFrame(cached.status_matrix(corpus, corpus.version, key).rows()), hide_index=True)
-
-
-@st.cache_resource(max_entries=128, show_spinner=False)
-def _match_figure(m: MatchMatrix) -> go.Figure:
-    return match_figure(m)
+    box = layout.folded("The chart as a table (text equivalent)", key="x_chart_status_table")
+    if box is not None:
+        box.dataframe(pd.DataFrame(m.rows()), hide_index=True)
 
 
 def analysts_by_scenarios(corpus: Corpus, m: MatchMatrix) -> None:
     st.plotly_chart(
-        _match_figure(m),
+        match_figure(m),
         config=CONFIG,
         theme=None,
         key="chart_analysts_scenarios",
         alt="Chart: for each analyst's prediction (rows) and each scenario compared (columns), the share of the prediction's conditions the scenario meets. The same data follows as a table.",
     )
-    with st.expander("The chart as a table (text equivalent), with each prediction's quote"):
-        preds = {p.id: p for p in corpus.predictions}
-        rows = m.rows()
-        for pid, row in zip(m.prediction_ids, rows):
-            p = preds.get(pid)
-            row["Quote (verbatim)"] = " ".join(p.quote.split()) if p else ""
-            row["Source"] = corpus.sources[p.source].label if p and p.source in corpus.sources else ""
+    box = layout.folded("The chart as a table (text equivalent), with each prediction's quote", key="x_chart_match_table")
+    if box is None:
+        return
+    rows = m.rows()
+    for pid, row in zip(m.prediction_ids, rows):
+        p = corpus.claim(pid)
+        row["Quote (verbatim)"] = corpus.verbatim(p.source, p.quote)
+        row["Source"] = corpus.sources[p.source].label
+    with box:
         st.dataframe(
             pd.DataFrame(rows),
             hide_index=True,

@@ -1,4 +1,8 @@
-"""One claim on screen: a demand or a prediction with its quote, who said it and its source."""
+"""A quote on screen: a demand or a prediction with who said it, and any passage with its source.
+
+Every quote the app shows goes through `passage()`; who says it is always Provenance.phrase()
+(engine/evaluate.py), the one wording of "stated by" and "attributed to ... by".
+"""
 
 from __future__ import annotations
 
@@ -21,44 +25,53 @@ def options_text(corpus: Corpus, term_id: str, options: tuple[str, ...]) -> str:
     return " **or** ".join(f"“{md(term.option(o).label)}”" for o in options)
 
 
-def who(corpus: Corpus, d: DemandResult) -> str:
-    p = d.provenance
-    side = next((x.name for x in corpus.sides if x.id == d.side), d.side)
-    if p.kind == "stated":
-        return f"**Stated** by {md(p.by_name)} ({md(p.by_role)})"
-    return f"**Attributed** to {md(side)} by {md(p.by_name)} ({md(p.by_role)})"
+def side_name(corpus: Corpus, side_id: str) -> str:
+    try:
+        return corpus.side(side_id).name
+    except KeyError:
+        return side_id
 
 
-def source_line(corpus: Corpus, source_id: str, context_query: dict[str, str]) -> str:
+def by_term_then_strength(corpus: Corpus, demands) -> list[DemandResult]:
+    """Demands in term order, the firmest first within a term: the order every list uses."""
+    order = {t: i for i, t in enumerate(corpus.term_ids)}
+    rank = {"red_line": 0, "demand": 1, "preference": 2}
+    return sorted(demands, key=lambda d: (order.get(d.term, len(order)), rank.get(d.strength, 3), d.id))
+
+
+def passage(corpus: Corpus, quote: str, source_id: str, *, who: str = "", claim_id: str = "") -> None:
+    """A verbatim passage, then one line: who says it (if given), its source and links to the
+    original and to the passage in its text (this app's Sources view)."""
+    st.markdown(blockquote(quote))
     src = corpus.sources.get(source_id)
-    label = src.label if src else source_id
-    parts = [f"Source: {md(label)}"]
-    if src and src.url and src.url.startswith(("https://", "http://")):
-        parts.append(link("original article", src.url))
-    parts.append(f"[Read in context]({app_link(context_query, state.base_url())})")
-    return " · ".join(parts)
+    parts = [md(who)] if who else []
+    parts.append(f"Source: {md(src.label if src else source_id)}")
+    if src and src.url:  # the schema only lets http(s) addresses through
+        parts.append(link("the original", src.url))
+    parts.append(link("Read in context", app_link(state.context_query(corpus, source_id, claim_id), state.base_url())))
+    st.caption(" · ".join(parts))
 
 
-def demand_body(corpus: Corpus, d: DemandResult, context_query: dict[str, str]) -> None:
+def demand_body(corpus: Corpus, d: DemandResult, scenario_label: str = "This scenario") -> None:
+    """A demand in full: term, strength, who, the options that meet it, the scenario's option, the quote."""
     term = corpus.term(d.term)
     status = ":material/check: met" if d.met else (":material/block: red line crossed" if d.strength == "red_line" else ":material/close: not met")
     st.markdown(
-        f"**{md(d.term_label)}** · {strength_label(d.strength)} · {who(corpus, d)}  \n"
+        f"**{md(d.term_label)}** · {strength_label(d.strength)} · {md(d.provenance.phrase(side_name(corpus, d.side)))}  \n"
         f"Options that meet it (our coding): {options_text(corpus, d.term, d.options)}  \n"
-        f"This scenario: “{md(term.option(d.chosen).label)}” — **{status}**"
+        f"{md(scenario_label)}: “{md(term.option(d.chosen).label)}” — **{status}**"
     )
     st.markdown(f"*Our summary:* {md(d.summary)}")
-    st.markdown(blockquote(d.quote))
-    st.markdown(source_line(corpus, d.source, context_query))
+    passage(corpus, d.quote, d.source, claim_id=d.id)
 
 
-def prediction_body(corpus: Corpus, p: PredictionResult, context_query: dict[str, str]) -> None:
+def prediction_body(corpus: Corpus, p: PredictionResult) -> None:
     st.markdown(
         f"**Predicted outcome** (our label): {md(p.outcome_label)}  \n"
         f"**Analyst:** {md(p.analyst_name)} ({md(p.analyst_role)})"
     )
     st.markdown(f"*Our summary:* {md(p.summary)}")
-    st.markdown(blockquote(p.quote))
+    passage(corpus, p.quote, p.source, claim_id=p.id)
     lines = []
     for c in p.conditions:
         mark = ":green[:material/check: **holds**]" if c.holds else ":orange[:material/close: **does not hold**]"
@@ -67,4 +80,3 @@ def prediction_body(corpus: Corpus, p: PredictionResult, context_query: dict[str
             f"this scenario has “{md(corpus.term(c.term).option(c.chosen).label)}”"
         )
     st.markdown("**Conditions** (our coding of the text):\n" + "\n".join(lines))
-    st.markdown(source_line(corpus, p.source, context_query))

@@ -9,8 +9,9 @@ from engine import Corpus, tables
 from engine.compare import Comparison
 from engine.query import BASELINE, CURRENT, MAX_COMPARE, spec_for, spec_label
 
-from . import cached, charts, state
-from .text import blockquote, md
+from . import cached, charts, layout, state
+from .claims import by_term_then_strength, demand_body
+from .text import md
 
 LETTERS = "ABCD"
 VERDICT_ICON = {"red_line_crossed": "⊘", "some_demands_unmet": "⚠", "all_demands_met": "✓", "no_demands": "–"}
@@ -55,14 +56,14 @@ def _picker(corpus: Corpus) -> list[str]:
     return specs
 
 
-def _terms_table(cmp: Comparison, letters: list[str]) -> None:
-    only = st.toggle("Only the terms that differ", value=True, key="cmp_only_diff")
+def _terms_table(cmp: Comparison, letters: list[str], only: bool) -> None:
     rows = []
     for t in cmp.terms:
         if only and not t.differs:
             continue
-        row = {"Term": ("◆ " if t.differs else "") + t.label}
-        row.update({f"{letter}": label for letter, label in zip(letters, t.option_labels)})
+        # st.table reads Markdown in its cells: data text is escaped.
+        row = {"Term": ("◆ " if t.differs else "") + md(t.label)}
+        row.update({letter: md(label) for letter, label in zip(letters, t.option_labels)})
         rows.append(row)
     n = sum(t.differs for t in cmp.terms)
     st.caption(f"{n} of {len(cmp.terms)} terms differ. ◆ marks a term whose option differs between the scenarios.")
@@ -72,10 +73,10 @@ def _terms_table(cmp: Comparison, letters: list[str]) -> None:
         st.info("These scenarios set every term the same way.")
 
 
-def _verdicts_table(corpus: Corpus, cmp: Comparison, letters: list[str]) -> None:
+def _verdicts_table(cmp: Comparison, letters: list[str]) -> None:
     rows = []
     for sd in cmp.sides:
-        row = {"Side": ("◆ " if sd.differs else "") + sd.name}
+        row = {"Side": ("◆ " if sd.differs else "") + md(sd.name)}
         for i, letter in enumerate(letters):
             crossed = len(sd.red_lines_crossed[i])
             text = f"{VERDICT_ICON.get(sd.verdicts[i], '')} {sd.verdict_labels[i]}"
@@ -84,33 +85,38 @@ def _verdicts_table(corpus: Corpus, cmp: Comparison, letters: list[str]) -> None
             text += f" · {sd.satisfaction[i]:.0%} met"
             if i and (sd.gained[i] or sd.lost[i]):
                 text += f" · vs A: +{len(sd.gained[i])} / −{len(sd.lost[i])}"
-            row[letter] = text
+            row[letter] = md(text)
         rows.append(row)
     st.table(pd.DataFrame(rows)[["Side", *letters]], hide_index=True)
     st.caption(
         "◆ the side's verdict or demands met change. ⊘ crosses a red line (how many) · ⚠ no red line crossed, some demands unmet · ✓ meets every demand. "
         "% met = weighted share of the side's demands met. vs A: demands newly met / no longer met compared with A."
     )
-    demand = {d.id: d for d in corpus.demands}
-    with st.expander("Which demands each scenario gains or loses against A"):
+
+
+def _changes(corpus: Corpus, cmp: Comparison, letters: list[str]) -> None:
+    """Each demand a scenario gains or loses against A, in full (quote, who, source)."""
+    box = layout.folded("Which demands each scenario gains or loses against A", key="x_cmp_changes")
+    if box is None:
+        return
+    with box:
         any_change = False
         for sd in cmp.sides:
             for i, letter in enumerate(letters[1:], start=1):
                 if not (sd.gained[i] or sd.lost[i]):
                     continue
                 any_change = True
-                st.markdown(f"**{md(sd.name)}, {letter} against A**")
-                for how, ids in (("newly met", sd.gained[i]), ("no longer met", sd.lost[i])):
-                    for x in ids:
-                        d = demand.get(x)
-                        if d is None:
-                            continue
-                        src = corpus.sources.get(d.source)
-                        st.markdown(
-                            f"{'✓' if how == 'newly met' else '✗'} **{md(corpus.term(d.term).label)}**, {how}. "
-                            f"*Our summary:* {md(d.summary)}  \n{blockquote(d.quote)}"
-                        )
-                        st.caption(f"Source: {md(src.label if src else d.source)}")
+                side = cmp.evaluations[i].side(sd.side)
+                results = {d.id: d for d in (*side.red_lines_crossed, *side.demands_unmet, *side.demands_met)}
+                st.markdown(f"##### {md(sd.name)}: {letter} against A")
+                for how, ids in (("Newly met in", sd.gained[i]), ("No longer met in", sd.lost[i])):
+                    shown = by_term_then_strength(corpus, [results[x] for x in ids if x in results])
+                    if not shown:
+                        continue
+                    st.markdown(f"**{how} {letter} ({len(shown)})**")
+                    for d in shown:
+                        with st.container(border=True):
+                            demand_body(corpus, d, scenario_label=f"Scenario {letter}")
         if not any_change:
             st.write("No side gains or loses a demand against A.")
 
@@ -127,16 +133,21 @@ def render(corpus: Corpus) -> None:
     letters = list(LETTERS[: len(specs)])
     st.markdown("  \n".join(f"**{letter}** · {md(_label(corpus, s))}" for letter, s in zip(letters, specs)))
 
+    only = st.toggle(
+        "Only what differs: the terms set differently, the predictions matched differently",
+        key=state.ONLY_DIFF,
+        persist_state="session",
+    )
+
     st.markdown("#### The terms")
-    _terms_table(cmp, letters)
+    _terms_table(cmp, letters, only)
 
     st.markdown("#### Each side's verdict")
-    _verdicts_table(corpus, cmp, letters)
+    _verdicts_table(cmp, letters)
+    _changes(corpus, cmp, letters)
 
     st.markdown("#### Analysts' predictions: share of conditions each scenario meets")
-    only = st.toggle("Only the predictions whose match differs", value=True, key="cmp_only_diff_pred")
-    m = tables.match_matrix(cmp, only_differing=only)
-    m = tables.MatchMatrix(m.prediction_ids, m.row_labels, tuple(letters), m.match, m.differs)
+    m = tables.match_matrix(cmp, only_differing=only, labels=letters)
     if m.row_labels:
         charts.analysts_by_scenarios(corpus, m)
     else:

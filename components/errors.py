@@ -16,4 +16,4 @@ def data_error(faults: tuple[Fault, ...]) -> None:
     )
     st.markdown(f"**{len(faults)} fault{'s' if len(faults) != 1 else ''}** (file:line: code id: what is wrong):")
     st.code("\n".join(str(f) for f in faults[:200]) + ("\n…" if len(faults) > 200 else ""), language=None, wrap_lines=True)
-    st.caption("Maintainers: run `python -m engine validate`, fix the files it names, and reload this page.")
+    st.caption("Maintainers: run `python -m engine validate`, fix the files it names, then restart the app (it reads the data once, when it starts).")

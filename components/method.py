@@ -9,28 +9,33 @@ import streamlit as st
 
 from engine import Corpus, tables
 
+from .text import md
+
 METHOD_MD = Path(__file__).with_name("method.md")
 
 
-@st.cache_data(show_spinner=False)
-def _method_text(mtime: int) -> str:
+@st.cache_resource(show_spinner=False)
+def _method_text() -> str:
+    """Read once per process (a str: immutable, safe to share); restart to pick up edits."""
     return METHOD_MD.read_text(encoding="utf-8")
 
 
 def render(corpus: Corpus) -> None:
-    text = _method_text(METHOD_MD.stat().st_mtime_ns)
+    text = _method_text()
     head, sep, tail = text.partition("#### What the corpus covers")
     st.markdown(head)
     st.markdown("##### The defaults (ours)")
+    # st.table reads Markdown in its cells: data text is escaped.
     st.table(
-        pd.DataFrame([{"Term": t.label, "Default when a deal says nothing": t.option(t.default).label} for t in corpus.terms]),
+        pd.DataFrame([{"Term": md(t.label), "Default when a deal says nothing": md(t.option(t.default).label)} for t in corpus.terms]),
         hide_index=True,
     )
     st.markdown("##### Our fill-ins in each starting point")
     rows = []
     for p in corpus.presets:
         fill = tables.preset_fill_ins(corpus, p.id)
-        rows.append({"Starting point (our name)": p.title, "Terms no passage covers": ", ".join(corpus.term(t).label for t in fill) or "none"})
+        names = ", ".join(corpus.term(t).label for t in fill) or "none"
+        rows.append({"Starting point (our name)": md(p.title), "Terms no passage covers": md(names)})
     st.table(pd.DataFrame(rows), hide_index=True)
     if sep:
         st.markdown(sep + tail)

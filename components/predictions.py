@@ -7,7 +7,7 @@ import streamlit as st
 from engine import Corpus
 from engine.evaluate import Evaluation
 
-from . import state
+from . import layout
 from .claims import prediction_body
 from .text import md
 
@@ -22,7 +22,6 @@ def render(corpus: Corpus, evaluation: Evaluation) -> None:
     if not preds:
         st.info("The data holds no predictions yet.")
         return
-    base_query = state.query(corpus, view="sources", q="", show="")
     groups = (
         ("Every condition holds", [p for p in preds if p.match >= 1.0]),
         ("Some conditions hold", [p for p in preds if 0 < p.match < 1.0]),
@@ -38,5 +37,7 @@ def render(corpus: Corpus, evaluation: Evaluation) -> None:
                 f"**{p.match:.0%}** · {held} of {len(p.conditions)} conditions hold · "
                 f"**{md(p.analyst_name)}**: {md(p.outcome_label)}"
             )
-            with st.expander(label):
-                prediction_body(corpus, p, {**base_query, "seed": p.source, "claim": p.id})
+            box = layout.folded(label, key=f"x_pred_{p.id}")
+            if box is not None:
+                with box:
+                    prediction_body(corpus, p)

@@ -5,14 +5,18 @@ from __future__ import annotations
 import streamlit as st
 
 from engine import Corpus, tables
+from engine.evaluate import provenance
+from engine.schema import PresetBasis
 
-from .text import blockquote, md
+from . import layout
+from .claims import passage
+from .text import md
 
 
 def render(corpus: Corpus, scenario: dict[str, str], preset: str | None) -> None:
     st.markdown("#### The scenario and its basis")
     changed = set(tables.changed_terms(corpus, scenario, preset))
-    basis: dict[str, list] = {}
+    basis: dict[str, list[PresetBasis]] = {}
     if preset:
         p = corpus.preset(preset)
         st.markdown(f"Starting point: **{md(p.title)}** (our name)  \n*Our description:* {md(p.description)}")
@@ -32,16 +36,16 @@ def render(corpus: Corpus, scenario: dict[str, str], preset: str | None) -> None
             note = f"{len(basis[t.id])} source passage{'s' if len(basis[t.id]) > 1 else ''}"
         else:
             note = "default"
-        with st.expander(f"**{md(t.label)}**: {md(option.label)} · *{note}*"):
+        box = layout.folded(f"**{md(t.label)}**: {md(option.label)} · *{note}*", key=f"x_term_{t.id}")
+        if box is None:
+            continue
+        with box:
             st.markdown(f"*Our help text:* {md(option.help)}")
             if preset and t.id in basis and t.id not in changed:
                 st.markdown("**The passages this starting point follows:**")
                 for b in basis[t.id]:
-                    st.markdown(blockquote(b.quote))
-                    src = corpus.sources.get(b.source)
-                    st.caption(f"Source: {md(src.label if src else b.source)}")
-            st.markdown("**Where the texts name this term:**")
+                    passage(corpus, b.quote, b.source, who=provenance(corpus, b.provenance, b.by).phrase())
+            # A term's own passages are not anyone's position: they show where the term comes up.
+            st.markdown("**Where the sources name this term** (not a side's position):")
             for b in t.basis:
-                st.markdown(blockquote(b.quote))
-                src = corpus.sources.get(b.source)
-                st.caption(f"Source: {md(src.label if src else b.source)}")
+                passage(corpus, b.quote, b.source)

@@ -1,4 +1,4 @@
-"""The Sources view: the five texts and their metadata, every quote searchable, a text in full."""
+"""The Sources view: the texts and their metadata, every quote searchable, a text in full."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import streamlit as st
 
 from engine import Corpus, tables
 
-from . import cached, state
-from .text import app_link, blockquote, md, md_run
+from . import cached, layout, state
+from .text import app_link, blockquote, link, md, md_run
 
 MARK = {"quoted": "orange-background", "focus": "blue-background"}
 
@@ -44,8 +44,8 @@ def _quote_search(corpus: Corpus) -> None:
         persist_state="session",
         help="Every word must appear somewhere in the row: the quote, who, the side or outcome, the terms, our summary or the source.",
     )
-    rows = tables.search_quotes(cached.quote_index(corpus, corpus.version), q or "")
-    base = state.query(corpus, view="sources", q="", show="")
+    index = cached.quote_index(corpus, corpus.version)
+    rows = tables.search_quotes(index, q or "")
     root = state.base_url()
     data = [
         {
@@ -56,20 +56,24 @@ def _quote_search(corpus: Corpus) -> None:
             "Terms": r.terms,
             "Source": r.source_label,
             "Our summary": r.summary,
-            "Read in context": app_link({**base, "seed": r.source, "claim": r.claim_id}, root),
+            "Read in context": app_link(state.context_query(corpus, r.source, r.claim_id), root),
         }
         for r in rows
     ]
-    st.caption(f"{len(data)} of {len(cached.quote_index(corpus, corpus.version))} passages. 'About' is the side (demands), the predicted outcome (our label), the term or the preset.")
+    st.caption(
+        f"{len(data)} of {len(index)} passages. 'About' is the side (demands), the predicted outcome (our label), "
+        "the term or the preset. A term's own passages show where the sources name it; they are no one's position."
+    )
     if data:
         st.dataframe(
             pd.DataFrame(data),
             hide_index=True,
             height=520,
-            row_height=96,
+            row_height=112,
             column_config={
                 "Quote (verbatim)": st.column_config.TextColumn(width=460),
-                "Who": st.column_config.TextColumn(width="medium"),
+                "Kind": st.column_config.TextColumn(width=150),
+                "Who": st.column_config.TextColumn(width=300),
                 "Source": st.column_config.TextColumn(width="medium"),
                 "Our summary": st.column_config.TextColumn(width=360),
                 "Read in context": st.column_config.LinkColumn("Read in context", display_text="open the text"),
@@ -98,7 +102,7 @@ def _seed_text(corpus: Corpus) -> None:
     src = corpus.sources[seed]
     claim = st.session_state.get(state.CLAIM) or ""
     focus = tables.claim_quote(corpus, claim) if claim else None
-    if focus and focus[0] != seed:
+    if focus and focus[0] != seed:  # the state resolves this on the way in; kept for safety
         focus, claim = None, ""
     marked = cached.marked_text(corpus, corpus.version, seed, claim)
 
@@ -108,8 +112,8 @@ def _seed_text(corpus: Corpus) -> None:
         f"**Outlet:** {md(src.outlet or tables.NOT_GIVEN)}",
         f"**Date:** {src.date.isoformat() if src.date else md(tables.NOT_GIVEN)}",
     ]
-    if src.url and src.url.startswith(("https://", "http://")):
-        meta.append(f"**URL:** [{md(src.url)}]({src.url})")
+    if src.url:  # the schema only lets http(s) addresses through
+        meta.append(f"**URL:** {link(src.url, src.url)}")
     else:
         meta.append(f"**URL:** {md(tables.NOT_GIVEN)}")
     st.markdown("  \n".join(meta))
@@ -117,7 +121,7 @@ def _seed_text(corpus: Corpus) -> None:
         st.caption(f"Our notes: {md(src.notes)}")
     if focus:
         st.markdown(f"**The passage you came from** is marked :{MARK['focus']}[in blue] below:")
-        st.markdown(blockquote(focus[1]))
+        st.markdown(blockquote(corpus.verbatim(seed, focus[1])))
     st.caption(
         f":{MARK['quoted']}[Marked passages] are quoted by the app ({marked.quoted_passages} passages). "
         "The text as given, without the Markdown markup of the file (link brackets, bold and heading marks)."
@@ -147,15 +151,7 @@ def _seed_text(corpus: Corpus) -> None:
 def render(corpus: Corpus) -> None:
     st.markdown("### Sources")
     st.caption("The texts everything in this app is drawn from. Every claim on screen quotes one of them.")
-    part = st.segmented_control(
-        "Part",
-        options=list(state.SOURCE_PANELS),
-        format_func=state.SOURCE_PANELS.get,
-        key=state.SOURCE_PANEL,
-        required=True,
-        persist_state="session",
-        label_visibility="collapsed",
-    )
+    part = layout.panel_picker(state.SOURCE_PANELS, state.SOURCES_PANEL, "Part")
     if part == "quotes":
         _quote_search(corpus)
     elif st.session_state.get(state.CLAIM):

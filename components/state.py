@@ -1,9 +1,11 @@
 """The session's state and the address bar: read once from the URL, written back on every rerun.
 
 The URL contract is engine/query.py (one parameter per term, `preset`, `compare`); the app adds
-its own parameters, validated here: `view`, and per view `show` and `side` (build), `seed`,
-`claim` and `q` (sources). Widgets hold the state under the keys below; nothing per user lives
-at module level.
+its own parameters, validated here (P_* below): `view`; for the build view `show` (the panel),
+`side` and `met`; for the compare view `diff`; for the sources view `show`, `seed`, `claim` and
+`q`. Widgets hold the state under the session keys below; nothing per user lives at module
+level. Problems with a link are plain text quoting at most ECHO_MAX characters of it: escape
+them (components.text.md) to show them.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from typing import Any, Mapping
 import streamlit as st
 
 from engine import Corpus
-from engine.query import CURRENT, MAX_COMPARE, parse_query, spec_for, spec_problem, to_query
+from engine.query import CURRENT, MAX_COMPARE, echo, parse_query, spec_for, spec_problem, to_query
+from engine.schema import REQUIRED_PRESETS
 
 VIEWS = {
     "build": "Build a scenario",
@@ -32,21 +35,35 @@ PANELS = {
 DEFAULT_PANEL = "verdicts"
 SOURCE_PANELS = {"texts": "The texts", "quotes": "Every quote, searchable"}
 DEFAULT_SOURCE_PANEL = "texts"
-APP_PARAMS = ("view", "show", "side", "seed", "claim", "q")
 MAX_SEARCH = 200
 
+# The app's URL parameters (the terms, `preset` and `compare` are engine/query.py's).
+P_VIEW = "view"
+P_SHOW = "show"  # the panel of the build view (PANELS) or of the sources view (SOURCE_PANELS)
+P_SIDE = "side"
+P_MET = "met"  # build view, verdicts: "1" also lists the demands the scenario meets
+P_DIFF = "diff"  # compare view: "0" shows every term and prediction, not only those that differ
+P_SEED = "seed"
+P_CLAIM = "claim"
+P_SEARCH = "q"
+APP_PARAMS = (P_VIEW, P_SHOW, P_SIDE, P_MET, P_DIFF, P_SEED, P_CLAIM, P_SEARCH)
+FLAGS = {"1": True, "0": False}
+
+# Session keys; all but the last four are also the keys of the widgets that hold them.
 PRESET = "preset"  # "" means no preset: every term starts at its default
 VIEW = "view"
-PANEL = "show"  # the URL parameter; in session state, the build view's panel
-SOURCE_PANEL = "_sources_show"  # the sources view's panel, also `show` in the URL
+BUILD_PANEL = "build_panel"
+SOURCES_PANEL = "sources_panel"
 SIDE = "side"
+SHOW_MET = "show_met"
 COMPARE = "compare"
+ONLY_DIFF = "only_diff"
 SEED = "seed"
 CLAIM = "claim"
 SEARCH = "q"
 PROBLEMS = "_url_problems"
-PENDING = "_open_scenario"
-PENDING_PLAIN = "open_scenario"  # a bare {term: option} dict, the Landscape's fallback key
+PENDING = "_open_scenario"  # open_scenario()'s request: {"scenario", "preset", "view"}
+PENDING_PLAIN = "open_scenario"  # a bare {term: option} dict: components/landscape.py writes it too
 _READY = "_state_ready"
 
 
@@ -65,8 +82,23 @@ def preset(corpus: Corpus) -> str | None:
 
 
 def default_compare(corpus: Corpus, preset_id: str | None) -> list[str]:
-    others = [p for p in ("kremlin_terms", "kyiv_terms", "us_ceasefire", "europe_terms") if p in corpus.preset_ids and p != preset_id]
+    """Your scenario against the first two required presets other than the one you start from."""
+    others = [p for p in REQUIRED_PRESETS if p in corpus.preset_ids and p != preset_id]
     return [CURRENT, *others[:2]]
+
+
+def _source_label(corpus: Corpus, source_id: str) -> str:
+    return corpus.sources[source_id].label
+
+
+def _flag(extras: Mapping[str, str], param: str, default: bool, meaning: str, problems: list[str]) -> bool:
+    raw = extras.get(param)
+    if raw is None:
+        return default
+    if raw not in FLAGS:
+        problems.append(f"Unknown value '{echo(raw)}' for '{param}' (1 or 0): {meaning}.")
+        return default
+    return FLAGS[raw]
 
 
 def init(corpus: Corpus) -> None:
@@ -82,58 +114,65 @@ def init(corpus: Corpus) -> None:
         for t, option in parsed.scenario.items():
             ss[term_key(t)] = option
 
-        view = extras.get(VIEW, DEFAULT_VIEW)
+        view = extras.get(P_VIEW, DEFAULT_VIEW)
         if view not in VIEWS:
-            problems.append(f"Unknown view '{view}': showing {VIEWS[DEFAULT_VIEW]}.")
+            problems.append(f"Unknown view '{echo(view)}': showing {VIEWS[DEFAULT_VIEW]}.")
             view = DEFAULT_VIEW
         ss[VIEW] = view
 
-        ss[PANEL], ss[SOURCE_PANEL] = DEFAULT_PANEL, DEFAULT_SOURCE_PANEL
-        panel = extras.get(PANEL)
-        allowed = SOURCE_PANELS if view == "sources" else PANELS
-        if panel is not None and panel not in allowed:
-            problems.append(f"Unknown panel '{panel}': showing {next(iter(allowed.values()))}.")
+        ss[BUILD_PANEL], ss[SOURCES_PANEL] = DEFAULT_PANEL, DEFAULT_SOURCE_PANEL
+        panel = extras.get(P_SHOW)
+        panels, panel_key = (SOURCE_PANELS, SOURCES_PANEL) if view == "sources" else (PANELS, BUILD_PANEL)
+        if panel is not None and panel not in panels:
+            problems.append(f"Unknown panel '{echo(panel)}': showing {next(iter(panels.values()))}.")
         elif panel is not None:
-            ss[SOURCE_PANEL if view == "sources" else PANEL] = panel
-        elif view == "sources" and extras.get(SEARCH):
-            ss[SOURCE_PANEL] = "quotes"
+            ss[panel_key] = panel
+        elif view == "sources" and extras.get(P_SEARCH):
+            ss[SOURCES_PANEL] = "quotes"
 
-        side = extras.get(SIDE)
+        side = extras.get(P_SIDE)
         if side is not None and side not in corpus.side_ids:
-            problems.append(f"Unknown side '{side}': showing {corpus.sides[0].name}.")
+            problems.append(f"Unknown side '{echo(side)}': showing {corpus.sides[0].name}.")
             side = None
         ss[SIDE] = side or corpus.side_ids[0]
+        ss[SHOW_MET] = _flag(extras, P_MET, False, "the demands met stay folded away", problems)
+        ss[ONLY_DIFF] = _flag(extras, P_DIFF, True, "showing only what differs", problems)
 
-        seed = extras.get(SEED)
+        # The passage asked for decides the text: `seed` only matters without a valid `claim`.
+        claim = extras.get(P_CLAIM) or ""
+        claim_source = None
+        if claim:
+            try:
+                claim_source = corpus.claim(claim).source
+            except KeyError:
+                problems.append(f"Unknown claim '{echo(claim)}': no passage is singled out.")
+                claim = ""
+        seed = extras.get(P_SEED)
         if seed is not None and seed not in corpus.sources:
-            problems.append(f"Unknown source '{seed}': showing the first source.")
+            shown = "the text of the passage asked for" if claim_source else "the first text"
+            problems.append(f"Unknown source '{echo(seed)}': showing {shown}.")
             seed = None
-        ss[SEED] = seed or next(iter(corpus.sources))
+        if claim_source and seed is not None and seed != claim_source:
+            problems.append(
+                f"The passage '{claim}' is in “{_source_label(corpus, claim_source)}”, not in "
+                f"“{_source_label(corpus, seed)}”: showing the text it is in."
+            )
+        ss[SEED] = claim_source or seed or next(iter(corpus.sources))
+        ss[CLAIM] = claim
 
-        claim = extras.get(CLAIM)
-        known_claims = {c.id: c.source for c in (*corpus.demands, *corpus.predictions)}
-        if claim is not None and claim not in known_claims:
-            problems.append(f"Unknown claim '{claim}': no passage is singled out.")
-            claim = None
-        if claim and SEED not in extras:
-            ss[SEED] = known_claims[claim]
-        ss[CLAIM] = claim or ""
-
-        search = extras.get(SEARCH, "")
+        search = extras.get(P_SEARCH, "")
         if len(search) > MAX_SEARCH:
             problems.append(f"The search text was longer than {MAX_SEARCH} characters: cut short.")
             search = search[:MAX_SEARCH]
         ss[SEARCH] = search
 
-        if COMPARE in params:
-            ss[COMPARE] = list(parsed.compare)
-        else:
-            ss[COMPARE] = default_compare(corpus, parsed.preset)
+        # `compare=` (empty) is an empty comparison; no `compare` at all, the default one.
+        ss[COMPARE] = list(parsed.compare) if parsed.compare_given else default_compare(corpus, parsed.preset)
         ss[PROBLEMS] = problems
         ss[_READY] = True
 
-    # Every run: the data may have changed under a long-lived session (new terms, renamed
-    # options); fall back to defaults rather than fail.
+    # Every run: fall back to defaults for anything the corpus does not know (a long-lived
+    # session may hold state from before a restart with other data) rather than fail.
     for t in corpus.terms:
         if ss.get(term_key(t.id)) not in t.option_ids:
             ss[term_key(t.id)] = t.default
@@ -146,10 +185,10 @@ def init(corpus: Corpus) -> None:
         ss[SEED] = next(iter(corpus.sources))
     if ss.get(VIEW) not in VIEWS:
         ss[VIEW] = DEFAULT_VIEW
-    if ss.get(PANEL) not in PANELS:
-        ss[PANEL] = DEFAULT_PANEL
-    if ss.get(SOURCE_PANEL) not in SOURCE_PANELS:
-        ss[SOURCE_PANEL] = DEFAULT_SOURCE_PANEL
+    if ss.get(BUILD_PANEL) not in PANELS:
+        ss[BUILD_PANEL] = DEFAULT_PANEL
+    if ss.get(SOURCES_PANEL) not in SOURCE_PANELS:
+        ss[SOURCES_PANEL] = DEFAULT_SOURCE_PANEL
 
 
 # --- Changing the scenario from code (callbacks, other views) ------------------------------------
@@ -172,13 +211,24 @@ def open_scenario(scenario: Mapping[str, str], preset_id: str | None = None, vie
     st.session_state[PENDING] = {"scenario": dict(scenario), "preset": preset_id or "", "view": view}
 
 
+def _pending_request() -> dict[str, Any] | None:
+    """The request to open a scenario, if any: open_scenario()'s, else a bare {term: option}.
+
+    Both keys are cleared: the Landscape writes the bare one and calls open_scenario() too.
+    """
+    req = st.session_state.pop(PENDING, None)
+    plain = st.session_state.pop(PENDING_PLAIN, None)
+    if isinstance(req, dict):
+        return req
+    if isinstance(plain, dict):
+        return {"scenario": plain}
+    return None
+
+
 def apply_pending(corpus: Corpus) -> None:
-    """Apply an `open_scenario` request; runs before any widget is drawn."""
-    req: Any = st.session_state.pop(PENDING, None)
-    plain: Any = st.session_state.pop(PENDING_PLAIN, None)
-    if not isinstance(req, dict) and isinstance(plain, dict):
-        req = {"scenario": plain, "preset": "", "view": DEFAULT_VIEW}
-    if not isinstance(req, dict):
+    """Apply an open_scenario() request; runs before any widget is drawn."""
+    req = _pending_request()
+    if req is None:
         return
     wanted = req.get("scenario") or {}
     chosen = req.get("preset") or ""
@@ -192,35 +242,50 @@ def apply_pending(corpus: Corpus) -> None:
     for t in corpus.terms:
         option = wanted.get(t.id, base[t.id])
         st.session_state[term_key(t.id)] = option if option in t.option_ids else base[t.id]
-    if req.get("view") in VIEWS:
-        st.session_state[VIEW] = req["view"]
+    st.session_state[VIEW] = req.get("view") if req.get("view") in VIEWS else DEFAULT_VIEW
 
 
 # --- The address bar --------------------------------------------------------------------------
 
 
-def query(corpus: Corpus, view: str | None = None, **overrides: str) -> dict[str, str]:
-    """The query parameters that reproduce the current view (or `view`, with `overrides`)."""
+def query(corpus: Corpus) -> dict[str, str]:
+    """The query parameters that reproduce the current view."""
+    ss = st.session_state
+    # The comparison is always written, `compare=` when empty, so a reload keeps it empty.
+    out = to_query(corpus, scenario(corpus), preset(corpus), ss.get(COMPARE, []))
+    view = ss[VIEW]
+    out[P_VIEW] = view
+    if view == "build":
+        panel = ss.get(BUILD_PANEL, DEFAULT_PANEL)
+        if panel != DEFAULT_PANEL:
+            out[P_SHOW] = panel
+        if panel == "verdicts":
+            out[P_SIDE] = ss[SIDE]
+            if ss.get(SHOW_MET):
+                out[P_MET] = "1"
+    elif view == "compare":
+        if not ss.get(ONLY_DIFF, True):
+            out[P_DIFF] = "0"
+    elif view == "sources":
+        if ss.get(SOURCES_PANEL) == "quotes":
+            out[P_SHOW] = "quotes"
+            if ss.get(SEARCH):
+                out[P_SEARCH] = ss[SEARCH]
+        else:
+            out[P_SEED] = ss[SEED]
+            if ss.get(CLAIM):
+                out[P_CLAIM] = ss[CLAIM]
+    return out
+
+
+def context_query(corpus: Corpus, source_id: str, claim_id: str = "") -> dict[str, str]:
+    """The query of the Sources view showing a text, with a claim's passage singled out."""
     ss = st.session_state
     out = to_query(corpus, scenario(corpus), preset(corpus), ss.get(COMPARE, []))
-    view = view or ss[VIEW]
-    out[VIEW] = view
-    if view == "build":
-        if ss.get(PANEL, DEFAULT_PANEL) != DEFAULT_PANEL:
-            out[PANEL] = ss[PANEL]
-        if ss.get(PANEL, DEFAULT_PANEL) == "verdicts":
-            out[SIDE] = ss[SIDE]
-    elif view == "sources":
-        if ss.get(SOURCE_PANEL) == "quotes":
-            out[PANEL] = "quotes"
-            if ss.get(SEARCH):
-                out[SEARCH] = ss[SEARCH]
-        else:
-            out[SEED] = ss[SEED]
-            if ss.get(CLAIM):
-                out[CLAIM] = ss[CLAIM]
-    out.update(overrides)
-    return {k: v for k, v in out.items() if v != ""}
+    out.update({P_VIEW: "sources", P_SEED: source_id})
+    if claim_id:
+        out[P_CLAIM] = claim_id
+    return out
 
 
 def base_url() -> str | None:

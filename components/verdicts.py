@@ -7,17 +7,23 @@ import streamlit as st
 from engine import Corpus
 from engine.evaluate import DemandResult, Evaluation, SideResult
 
-from . import state
-from .claims import demand_body, strength_label
+from . import layout, state
+from .claims import by_term_then_strength, demand_body, strength_label
 from .text import md
 
 # Words and an icon for each verdict, so the colour is never the only cue. The short words fit
-# a card at projector distance; the engine's full label is the card's tooltip.
+# a card at projector distance (the tests read them from here).
+VERDICT_WORDS = {
+    "red_line_crossed": "Red line crossed",
+    "some_demands_unmet": "Some demands unmet",
+    "all_demands_met": "Every demand met",
+    "no_demands": "No demands on record",
+}
 VERDICT_STYLE = {
-    "red_line_crossed": ("red", ":material/block:", "Red line crossed"),
-    "some_demands_unmet": ("orange", ":material/warning:", "Some demands unmet"),
-    "all_demands_met": ("green", ":material/check_circle:", "Every demand met"),
-    "no_demands": ("gray", ":material/remove:", "No demands on record"),
+    "red_line_crossed": ("red", ":material/block:", VERDICT_WORDS["red_line_crossed"]),
+    "some_demands_unmet": ("orange", ":material/warning:", VERDICT_WORDS["some_demands_unmet"]),
+    "all_demands_met": ("green", ":material/check_circle:", VERDICT_WORDS["all_demands_met"]),
+    "no_demands": ("gray", ":material/remove:", VERDICT_WORDS["no_demands"]),
 }
 
 
@@ -50,13 +56,13 @@ def cards(evaluation: Evaluation) -> None:
     )
 
 
-def _claims(corpus: Corpus, items: tuple[DemandResult, ...], icon: str, base_query: dict[str, str]) -> None:
-    order = {t: i for i, t in enumerate(corpus.term_ids)}
-    rank = {"red_line": 0, "demand": 1, "preference": 2}
-    for d in sorted(items, key=lambda d: (order.get(d.term, 99), rank.get(d.strength, 3))):
+def _claims(corpus: Corpus, items: tuple[DemandResult, ...], icon: str) -> None:
+    for d in by_term_then_strength(corpus, items):
         label = f"{icon} **{md(d.term_label)}** · {strength_label(d.strength)} · {md(d.summary)}"
-        with st.expander(label):
-            demand_body(corpus, d, {**base_query, "seed": d.source, "claim": d.id})
+        box = layout.folded(label, key=f"x_claim_{d.id}")
+        if box is not None:
+            with box:
+                demand_body(corpus, d)
 
 
 def details(corpus: Corpus, evaluation: Evaluation) -> None:
@@ -80,7 +86,6 @@ def details(corpus: Corpus, evaluation: Evaluation) -> None:
     sd = by_id.get(chosen or corpus.side_ids[0])
     if sd is None:
         return
-    base_query = state.query(corpus, view="sources", q="", show="")
     st.caption(
         "Each line: the term, how firmly the side holds it, and our one-line summary. "
         "Open a line for the verbatim quote, who said it and the source."
@@ -94,12 +99,13 @@ def details(corpus: Corpus, evaluation: Evaluation) -> None:
         if items:
             shown = True
             st.markdown(f"**{title} ({len(items)})**")
-            _claims(corpus, items, icon, base_query)
+            _claims(corpus, items, icon)
     if not shown and sd.demands_met:
-        st.success(f"This scenario meets every demand of {sd.name} on record.", icon=":material/check_circle:")
+        st.success(f"This scenario meets every demand of {md(sd.name)} on record.", icon=":material/check_circle:")
     if sd.demands_met:
-        if st.toggle(f"Show the {len(sd.demands_met)} demands it meets", key=f"show_met_{sd.id}"):
-            _claims(corpus, sd.demands_met, ":green[:material/check:]", base_query)
+        n = len(sd.demands_met)
+        if st.toggle(f"Show the {n} demand{'s' if n != 1 else ''} it meets", key=state.SHOW_MET, persist_state="session"):
+            _claims(corpus, sd.demands_met, ":green[:material/check:]")
     if sd.silent_terms:
         names = ", ".join(corpus.term(t).label for t in sd.silent_terms)
         st.caption(f"The sources record no position of {md(sd.name)} on: {md(names)}.")

@@ -58,11 +58,23 @@ class Provenance:
     by_name: str
     by_role: str
 
-    def phrase(self, side_name: str) -> str:
-        """Who says this is the side's position, in one phrase used everywhere claims are shown."""
+    def phrase(self, side_name: str | None = None) -> str:
+        """Who says this, in the one phrase used everywhere a quote is shown.
+
+        With `side_name` (a demand): "Attributed to Russia by X (role)"; without (a preset's
+        passage, which reports no one side): "Attributed by X (role)".
+        """
         if self.kind == "stated":
             return f"Stated by {self.by_name} ({self.by_role})"
-        return f"Attributed to {side_name} by {self.by_name} ({self.by_role})"
+        if side_name:
+            return f"Attributed to {side_name} by {self.by_name} ({self.by_role})"
+        return f"Attributed by {self.by_name} ({self.by_role})"
+
+
+def provenance(corpus: Corpus, kind: s.Provenance | str, by: str) -> Provenance:
+    """The provenance of a demand or a preset's passage: stated or attributed, and by whom."""
+    person = corpus.people[by]
+    return Provenance(getattr(kind, "value", kind), by, person.name, person.role)
 
 
 @dataclass(frozen=True)
@@ -148,11 +160,6 @@ class Evaluation:
         return asdict(self)
 
 
-def _provenance(corpus: Corpus, d: s.Demand) -> Provenance:
-    person = corpus.people[d.by]
-    return Provenance(d.provenance.value, d.by, person.name, person.role)
-
-
 def demand_met(d: s.Demand, scenario: Mapping[str, str]) -> bool:
     return scenario[d.term] in d.options
 
@@ -179,7 +186,7 @@ def evaluate_side(corpus: Corpus, side: s.Side, scenario: Mapping[str, str]) -> 
             quote=corpus.verbatim(d.source, d.quote),
             source=d.source,
             source_label=src.label,
-            provenance=_provenance(corpus, d),
+            provenance=provenance(corpus, d.provenance, d.by),
         )
         if ok:
             met.append(result)

@@ -5,7 +5,10 @@
 - `compare=<spec>,<spec>,...` lists up to four scenarios to compare. A spec is a base — a preset
   id, `baseline` (every term at its default) or `current` (the scenario in the URL) — followed
   by any number of `~term:option` overrides, e.g. `kyiv_terms~territory:freeze_line`.
-- Unknown keys and values are reported back in `problems`, never raised.
+  `compare=` with nothing after it is an empty comparison; no `compare` at all leaves the
+  comparison to the reader (the app then offers its default).
+- Unknown keys and values are reported back in `problems`, never raised. Problems quote what
+  the link held, cut to ECHO_MAX characters; they are plain text, so escape them for Markdown.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ COMPARE_KEY = "compare"
 BASELINE = "baseline"
 CURRENT = "current"
 MAX_COMPARE = 4
+ECHO_MAX = 60  # how much of a bad key or value a problem quotes back
 
 
 @dataclass
@@ -30,6 +34,13 @@ class ParsedQuery:
     compare: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     extras: dict[str, str] = field(default_factory=dict)
+    compare_given: bool = False  # the link had `compare` (possibly empty: an empty comparison)
+
+
+def echo(value: str) -> str:
+    """A key or value from a link, as a problem quotes it back: cut to ECHO_MAX characters."""
+    value = str(value)
+    return value if len(value) <= ECHO_MAX else value[: ECHO_MAX - 1] + "…"
 
 
 def _last(value: str | Sequence[str]) -> str:
@@ -65,7 +76,7 @@ def parse_query(
             preset_id = wanted
             scenario.update(corpus.preset(wanted).scenario)
         else:
-            problems.append(f"Unknown preset '{wanted}': ignored.")
+            problems.append(f"Unknown preset '{echo(wanted)}': ignored.")
 
     for key, value in params.items():
         if key in (PRESET_KEY, COMPARE_KEY):
@@ -73,7 +84,7 @@ def parse_query(
         if key in allowed_extra:
             continue
         if key not in corpus.term_ids:
-            problems.append(f"Unknown parameter '{key}': ignored.")
+            problems.append(f"Unknown parameter '{echo(key)}': ignored.")
             continue
         option = _last(value).strip()
         term = corpus.term(key)
@@ -81,7 +92,7 @@ def parse_query(
             scenario[key] = option
         else:
             kept = term.option(scenario[key]).label
-            problems.append(f"Unknown option '{option}' for {term.label} ('{key}'): kept \"{kept}\".")
+            problems.append(f"Unknown option '{echo(option)}' for {term.label} ('{key}'): kept \"{kept}\".")
 
     compare: list[str] = []
     if COMPARE_KEY in params:
@@ -89,34 +100,40 @@ def parse_query(
         for spec in [x.strip() for x in raw.split(",") if x.strip()]:
             err = spec_problem(corpus, spec)
             if err:
-                problems.append(f"Comparison item '{spec}' skipped: {err}.")
+                problems.append(f"Comparison item '{echo(spec)}' skipped: {err}.")
             elif len(compare) >= MAX_COMPARE:
-                problems.append(f"Comparison item '{spec}' skipped: at most {MAX_COMPARE} scenarios.")
+                problems.append(f"Comparison item '{echo(spec)}' skipped: at most {MAX_COMPARE} scenarios.")
             else:
                 compare.append(spec)
 
     extras = {k: _last(v) for k, v in params.items() if k in allowed_extra}
-    return ParsedQuery(scenario, preset_id, compare, problems, extras)
+    return ParsedQuery(scenario, preset_id, compare, problems, extras, compare_given=COMPARE_KEY in params)
 
 
 def to_query(
     corpus: Corpus,
     scenario: Mapping[str, str],
     preset: str | None = None,
-    compare: Sequence[str] = (),
+    compare: Sequence[str] | None = None,
 ) -> dict[str, str]:
-    """The query parameters that reproduce a scenario: every term spelled out, in term order."""
+    """The query parameters that reproduce a scenario: every term spelled out, in term order.
+
+    `compare=None` writes no `compare`; an empty sequence writes `compare=` (an empty comparison,
+    which parse_query reads back as one).
+    """
     out: dict[str, str] = {}
     if preset:
         out[PRESET_KEY] = preset
     for t in corpus.term_ids:
         out[t] = scenario[t]
-    if compare:
+    if compare is not None:
         out[COMPARE_KEY] = ",".join(compare)
     return out
 
 
-def to_query_string(corpus: Corpus, scenario: Mapping[str, str], preset: str | None = None, compare: Sequence[str] = ()) -> str:
+def to_query_string(
+    corpus: Corpus, scenario: Mapping[str, str], preset: str | None = None, compare: Sequence[str] | None = None
+) -> str:
     return urlencode(to_query(corpus, scenario, preset, compare), safe=",:~")
 
 
@@ -127,15 +144,15 @@ def spec_problem(corpus: Corpus, spec: str) -> str | None:
     """Why a comparison spec is not valid, or None."""
     base, *overrides = spec.split("~")
     if base not in (BASELINE, CURRENT) and base not in corpus.preset_ids:
-        return f"unknown base '{base}' (a preset id, '{BASELINE}' or '{CURRENT}')"
+        return f"unknown base '{echo(base)}' (a preset id, '{BASELINE}' or '{CURRENT}')"
     for ov in overrides:
         term_id, sep, option_id = ov.partition(":")
         if not sep:
-            return f"'{ov}' is not term:option"
+            return f"'{echo(ov)}' is not term:option"
         if term_id not in corpus.term_ids:
-            return f"unknown term '{term_id}'"
+            return f"unknown term '{echo(term_id)}'"
         if option_id not in corpus.term(term_id).option_ids:
-            return f"unknown option '{option_id}' for term '{term_id}'"
+            return f"unknown option '{echo(option_id)}' for term '{term_id}'"
     return None
 
 

@@ -46,6 +46,37 @@ def report_dict(corpus: Corpus, scenario: dict[str, str], preset: str | None = N
     }
 
 
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def _number(n: int) -> str:
+    return _NUMBER_WORDS[n] if n < len(_NUMBER_WORDS) else str(n)
+
+
+def corpus_extent(corpus: Corpus) -> str:
+    """How many texts the corpus holds and their dates, from the sources' metadata.
+
+    E.g. "five texts dated February–May 2025", or "five texts (three dated February 2025, two
+    undated)" where some texts print no date.
+    """
+    dates = sorted(src.date for src in corpus.sources.values() if src.date)
+    n = len(corpus.sources)
+    texts = f"{_number(n)} text{'s' if n != 1 else ''}"
+    if not dates:
+        return f"{texts}, none of them dated"
+    first, last = dates[0], dates[-1]
+    if (first.year, first.month) == (last.year, last.month):
+        span = f"{first:%B %Y}"
+    elif first.year == last.year:
+        span = f"{first:%B}–{last:%B %Y}"
+    else:
+        span = f"{first:%B %Y}–{last:%B %Y}"
+    undated = n - len(dates)
+    if not undated:
+        return f"{texts} dated {span}"
+    return f"{texts} ({_number(len(dates))} dated {span}, {_number(undated)} undated)"
+
+
 def _cite(corpus: Corpus, source_id: str) -> str:
     return f"[{corpus.sources[source_id].label}](#source-{source_id.replace('_', '-')})"
 
@@ -119,7 +150,7 @@ def report_markdown(corpus: Corpus, scenario: dict[str, str], preset: str | None
         "",
         "Method: a demand is met when the scenario's option is one the demand accepts; a red line is "
         "crossed when a red-line demand is not met; a prediction's match is the share of its "
-        "conditions the scenario meets. The corpus is five texts from February–May 2025; it is not "
+        f"conditions the scenario meets. The corpus is {corpus_extent(corpus)}; it is not "
         "a complete record of any side's position.",
         "",
     ]

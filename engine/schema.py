@@ -6,7 +6,9 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -77,6 +79,18 @@ class Source(Record):
     label: Text
     kind: Text
     notes: Text | None
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, url: str | None) -> str | None:
+        # The one check on a source's address: the app links to it as it stands, so anything
+        # but an http(s) address (javascript:, data:, a relative path) is a fault in the data.
+        if url is None:
+            return None
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+            raise ValueError("must be an http:// or https:// address with no spaces, or null")
+        return url
 
 
 class SourcesFile(Record):

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from .compare import Comparison
-from .evaluate import Evaluation
+from .evaluate import Evaluation, provenance
 from .load import Corpus
+from .quotes import _LINK
 
 # What a cell of the sides x terms chart says (SideResult.status_by_term), worst first.
 STATUS_ORDER = ("crossed", "unmet", "mixed", "met", "silent")
@@ -82,12 +83,15 @@ class MatchMatrix:
         ]
 
 
-def match_matrix(comparison: Comparison, only_differing: bool = False) -> MatchMatrix:
+def match_matrix(comparison: Comparison, only_differing: bool = False, labels: Sequence[str] | None = None) -> MatchMatrix:
+    """The analysts x scenarios matrix; `labels` name the columns (else the comparison's labels)."""
     rows = [p for p in comparison.predictions if p.differs or not only_differing]
+    if labels is not None and len(labels) != len(comparison.labels):
+        raise ValueError(f"{len(labels)} labels for {len(comparison.labels)} scenarios")
     return MatchMatrix(
         prediction_ids=tuple(p.id for p in rows),
         row_labels=tuple(f"{p.analyst_name}: {p.outcome_label}" for p in rows),
-        scenario_labels=comparison.labels,
+        scenario_labels=tuple(labels) if labels is not None else comparison.labels,
         match=tuple(p.matches for p in rows),
         differs=tuple(p.differs for p in rows),
     )
@@ -141,15 +145,23 @@ def seed_rows(corpus: Corpus) -> list[dict[str, str]]:
                 "URL": src.url or "",
                 "Kind (ours)": src.kind,
                 "Notes (ours)": src.notes or "",
-                "Claims quoting it": str(sum(1 for c in (*corpus.demands, *corpus.predictions) if c.source == src.id)),
+                "Claims quoting it": str(sum(1 for c in corpus.claims if c.source == src.id)),
             }
         )
     return out
 
 
+# What a row of the quote index is. A term's passages are not anyone's position: they show
+# where the sources name the term, and say so.
+KIND_DEMAND = "Demand"
+KIND_PREDICTION = "Prediction"
+KIND_TERM = "Where the sources name this term"
+KIND_PRESET = "Preset basis"
+
+
 @dataclass(frozen=True)
 class QuoteRow:
-    kind: str  # Demand | Prediction | Term basis | Preset basis
+    kind: str  # one of the KIND_ names above
     claim_id: str  # the demand's or prediction's id; empty for basis passages
     who: str
     about: str  # the side (demands), the outcome (predictions), the term or the preset
@@ -169,21 +181,20 @@ def quote_index(corpus: Corpus) -> tuple[QuoteRow, ...]:
         s = corpus.sources.get(source_id)
         return s.label if s else source_id
 
-    def flat(text: str) -> str:
-        return " ".join(text.split())
+    def verbatim(source_id: str, quote: str) -> str:
+        # As the seed prints it, as everywhere else a quote is shown.
+        return corpus.verbatim(source_id, quote) if source_id in corpus.seed_texts else " ".join(quote.split())
 
     rows: list[QuoteRow] = []
     for d in corpus.demands:
-        person = corpus.people[d.by]
-        how = "Stated by" if d.provenance.value == "stated" else "Attributed by"
         rows.append(
             QuoteRow(
-                kind="Demand",
+                kind=KIND_DEMAND,
                 claim_id=d.id,
-                who=f"{how} {person.name}",
+                who=provenance(corpus, d.provenance, d.by).phrase(side_names.get(d.side, d.side)),
                 about=side_names.get(d.side, d.side),
                 terms=term_label.get(d.term, d.term),
-                quote=flat(d.quote),
+                quote=verbatim(d.source, d.quote),
                 summary=d.summary,
                 source=d.source,
                 source_label=src(d.source),
@@ -192,12 +203,12 @@ def quote_index(corpus: Corpus) -> tuple[QuoteRow, ...]:
     for p in corpus.predictions:
         rows.append(
             QuoteRow(
-                kind="Prediction",
+                kind=KIND_PREDICTION,
                 claim_id=p.id,
-                who=corpus.people[p.analyst].name,
+                who=f"{corpus.people[p.analyst].name} ({corpus.people[p.analyst].role})",
                 about=corpus.outcomes[p.outcome].label,
                 terms=", ".join(term_label.get(c.term, c.term) for c in p.conditions),
-                quote=flat(p.quote),
+                quote=verbatim(p.source, p.quote),
                 summary=p.summary,
                 source=p.source,
                 source_label=src(p.source),
@@ -205,11 +216,12 @@ def quote_index(corpus: Corpus) -> tuple[QuoteRow, ...]:
         )
     for t in corpus.terms:
         for b in t.basis:
-            rows.append(QuoteRow("Term basis", "", "", t.label, t.label, flat(b.quote), "", b.source, src(b.source)))
+            rows.append(QuoteRow(KIND_TERM, "", "", t.label, t.label, verbatim(b.source, b.quote), "", b.source, src(b.source)))
     for pr in corpus.presets:
         for b in pr.basis:
             terms = ", ".join(term_label.get(x, x) for x in b.terms)
-            rows.append(QuoteRow("Preset basis", "", "", pr.title, terms, flat(b.quote), "", b.source, src(b.source)))
+            who = provenance(corpus, b.provenance, b.by).phrase()
+            rows.append(QuoteRow(KIND_PRESET, "", who, pr.title, terms, verbatim(b.source, b.quote), "", b.source, src(b.source)))
     return tuple(rows)
 
 
@@ -228,17 +240,18 @@ def search_quotes(rows: Sequence[QuoteRow], query: str) -> list[QuoteRow]:
 
 def claim_quote(corpus: Corpus, claim_id: str) -> tuple[str, str] | None:
     """(source id, quote) of a demand or prediction, or None if there is no such claim."""
-    for c in (*corpus.demands, *corpus.predictions):
-        if c.id == claim_id:
-            return c.source, c.quote
-    return None
+    try:
+        c = corpus.claim(claim_id)
+    except KeyError:
+        return None
+    return c.source, c.quote
 
 
 # --- A seed's text, with the quoted passages marked ---------------------------------------------
 
-# Markdown markup in the seeds as given: links "[text](#)" read as "text"; "**" is bold;
-# "# " opens a heading line; "<https://...>" is a bare link.
-_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+# Markdown markup in the seeds as given: links "[text](#)" read as "text" (engine/quotes.py's
+# _LINK, which the quote check folds the same way); "**" is bold; "# " opens a heading line;
+# "<https://...>" is a bare link.
 _BOLD = re.compile(r"\*\*")
 _HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.MULTILINE)
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")

@@ -6,30 +6,36 @@ would see and what the address bar holds after the run.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from engine import tables
-from engine.evaluate import evaluate
-from engine.query import spec_label
+from engine.evaluate import evaluate, provenance
+from engine.query import ECHO_MAX, spec_label
 
 from components.text import md
+from components.verdicts import VERDICT_WORDS
 
 from .conftest import FIXTURES, ROOT, build_tree
 
 APP = str(ROOT / "app.py")
-VERDICT_WORDS = {
-    "red_line_crossed": "Red line crossed",
-    "some_demands_unmet": "Some demands unmet",
-    "all_demands_met": "Every demand met",
-    "no_demands": "No demands on record",
-}
+# A Markdown link or image whose brackets are not escaped, and its target.
+LINK = re.compile(r"(?<!\\)\[[^\]]*(?<!\\)\]\(([^)]*)\)")
 
 
-def open_app(**params: str) -> AppTest:
+def link_targets(at: AppTest) -> list[str]:
+    return LINK.findall(page_text(at))
+
+
+def open_app(opened: tuple[str, ...] = (), **params: str) -> AppTest:
+    """The app as a link with `params` opens it; `opened` names folded sections to open."""
     at = AppTest.from_file(APP, default_timeout=60)
     for k, v in params.items():
         at.query_params[k] = v
+    for key in opened:
+        at.session_state[key] = True
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -37,6 +43,11 @@ def open_app(**params: str) -> AppTest:
 
 def texts(at: AppTest) -> list[str]:
     return [m.value for m in at.markdown]
+
+
+def page_text(at: AppTest) -> str:
+    """Every Markdown string on the page: markdown, captions, notices."""
+    return "\n".join([*texts(at), *(c.value for c in at.caption), *(w.value for w in at.warning), *(i.value for i in at.info)])
 
 
 def card(at: AppTest, side_name: str) -> str:
@@ -114,7 +125,7 @@ def test_junk_in_the_link_is_named_and_the_nearest_valid_view_shown(corpus):
     assert len(at.warning) == 1
     notice = at.warning[0].value
     for bad in ("'mars'", "'foo'", "'nope'", "'zzz'", "'nowhere'", "'moon'"):
-        assert bad in notice, bad
+        assert md(bad) in notice, bad
     q = url(at)
     assert "foo" not in q and "preset" not in q
     assert q["territory"] == corpus.term("territory").default
@@ -137,20 +148,64 @@ def test_junk_in_the_link_is_named_and_the_nearest_valid_view_shown(corpus):
         ({"view": "sources", "claim": "nope"}, "'nope'"),
         ({"q": "x" * 500, "view": "sources"}, "longer than"),
         ({"view": "build", "show": "nothing"}, "'nothing'"),
-        ({"territory": "<script>alert(1)</script>"}, "<script>"),
-        ({"territory": "**bold** :red[x] $x$"}, ":red[x]"),
+        ({"met": "yes"}, "'yes'"),
+        ({"view": "compare", "diff": "maybe"}, "'maybe'"),
     ],
 )
 def test_odd_links_never_raise_and_are_named(params, named):
     at = open_app(**params)
     assert len(at.warning) == 1
-    assert named in at.warning[0].value
+    assert md(named) in at.warning[0].value
 
 
-def test_an_empty_comparison_is_not_an_error():
+@pytest.mark.parametrize(
+    "value, markup",
+    [
+        ("<script>alert(1)</script>", "<script>"),
+        ("**bold** :red[x] $x$", ":red[x]"),
+        ("[click](https://evil.example)", "[click]("),
+        ("![img](https://evil.example/x.png)", "!["),
+    ],
+)
+def test_markup_in_a_link_is_shown_literally(value, markup):
+    # A value from the URL reaches the page only escaped: named, never rendered.
+    at = open_app(territory=value, foo=value)
+    [notice] = at.warning
+    assert md(f"'{value}'") in notice.value
+    assert markup not in notice.value
+    assert not [t for t in link_targets(at) if "evil" in t]
+
+
+def test_long_junk_is_cut_short_in_the_notice():
+    at = open_app(territory="x" * 5000, **{"y" * 300: "1"})
+    notice = at.warning[0].value
+    assert md("'" + "x" * (ECHO_MAX - 1) + "…'") in notice
+    assert md("'" + "y" * (ECHO_MAX - 1) + "…'") in notice
+    assert len(notice) < 1000
+
+
+def test_an_empty_comparison_is_kept_empty():
+    # `compare=` says "no scenarios": a reload must not bring the default three back.
     at = open_app(compare=",,,")
     assert not at.warning
-    assert "compare" not in url(at)
+    assert url(at)["compare"] == ""
+    at = open_app(view="compare", compare="")
+    assert not at.warning
+    assert at.multiselect(key="compare").value == []
+    assert url(at)["compare"] == ""
+    assert any("at least two" in i.value for i in at.info)
+
+
+def test_clearing_the_comparison_writes_it_empty():
+    at = open_app(view="compare")
+    assert url(at)["compare"] == "current,kremlin_terms,kyiv_terms"
+    at.multiselect(key="compare").set_value([]).run()
+    assert url(at)["compare"] == ""
+
+
+def test_no_comparison_in_the_link_gives_the_default_one():
+    at = open_app(preset="kremlin_terms")
+    assert url(at)["compare"] == "current,kyiv_terms,us_ceasefire"
 
 
 # --- Building a scenario ----------------------------------------------------------------------------
@@ -188,19 +243,39 @@ def test_reset_button_returns_to_the_starting_point(corpus):
 
 
 def test_side_details_list_red_lines_with_quote_and_source(corpus):
-    at = open_app(preset="kremlin_terms", side="ukraine")
     ev = evaluate(corpus, corpus.preset("kremlin_terms").scenario)
     ukraine = ev.side("ukraine")
     assert ukraine.red_lines_crossed, "the data should record a Ukrainian red line the Kremlin's terms cross"
-    labels = [e.label for e in at.expander]
-    for d in ukraine.red_lines_crossed:
-        assert any(md(d.term_label) in label and "Red line" in label for label in labels)
-    body = "\n".join(texts(at))
     d = ukraine.red_lines_crossed[0]
+    at = open_app(preset="kremlin_terms", side="ukraine")
+    labels = [e.label for e in at.expander]
+    for r in ukraine.red_lines_crossed:
+        assert any(md(r.term_label) in label and "Red line" in label for label in labels)
+    # Folded, a claim costs its one line: no body is built until it is opened.
+    assert "Our summary:" not in "\n".join(texts(at))
+
+    at = open_app(opened=(f"x_claim_{d.id}",), preset="kremlin_terms", side="ukraine")
+    body = page_text(at)
     assert "Our summary:" in body
+    assert md(d.quote) in body
+    assert md(d.provenance.phrase("Ukraine")) in body
     assert "Read in context" in body and f"seed={d.source}" in body and f"claim={d.id}" in body
-    assert ("**Stated** by" in body) or ("**Attributed** to Ukraine by" in body)
     assert url(at)["side"] == "ukraine"
+
+
+def test_the_demands_met_are_in_the_link(corpus):
+    ev = evaluate(corpus, corpus.preset("kremlin_terms").scenario)
+    met = ev.side("russia").demands_met
+    assert met
+    at = open_app(preset="kremlin_terms", side="russia")
+    assert "met" not in url(at)
+    before = len(at.expander)
+    at.toggle(key="show_met").set_value(True).run()
+    assert url(at)["met"] == "1"
+    assert len(at.expander) == before + len(met)
+    at = open_app(preset="kremlin_terms", side="russia", met="1")
+    assert at.toggle(key="show_met").value is True
+    assert len(at.expander) == before + len(met)
 
 
 def test_each_build_panel_renders(corpus):
@@ -210,9 +285,14 @@ def test_each_build_panel_renders(corpus):
     assert any(md(top.analyst_name) in e.label and f"{top.match:.0%}" in e.label for e in at.expander)
     assert any("conditions hold" in e.label for e in at.expander)
     assert url(at)["show"] == "predictions"
+    at = open_app(opened=(f"x_pred_{top.id}",), preset="kyiv_terms", show="predictions")
+    body = page_text(at)
+    assert md(top.quote) in body and f"claim={top.id}" in body
 
     at = open_app(preset="kyiv_terms", show="chart")
     assert len(at.get("plotly_chart")) == 1
+    assert any("text equivalent" in e.label for e in at.expander)
+    at = open_app(opened=("x_chart_status_table",), preset="kyiv_terms", show="chart")
     assert at.dataframe, "the chart's text equivalent is missing"
     df = at.dataframe[0].value
     assert list(df["Term"]) == [t.label for t in corpus.terms]
@@ -221,6 +301,19 @@ def test_each_build_panel_renders(corpus):
     fill = tables.preset_fill_ins(corpus, "kyiv_terms")
     labels = [e.label for e in at.expander]
     assert len([x for x in labels if "our fill-in" in x]) == len(fill)
+
+
+def test_the_scenario_panel_says_who_each_preset_passage_reports(corpus):
+    p = corpus.preset("kremlin_terms")
+    term = p.basis[0].terms[0]
+    at = open_app(opened=(f"x_term_{term}",), preset="kremlin_terms", show="scenario")
+    body = page_text(at)
+    for b in p.basis:
+        if term in b.terms:
+            assert md(corpus.verbatim(b.source, b.quote)) in body
+            assert md(provenance(corpus, b.provenance, b.by).phrase()) in body
+    # A term's own passages are labelled as what they are, not as anyone's position.
+    assert "Where the sources name this term" in body
 
 
 def test_no_chart_is_built_outside_its_view():
@@ -250,12 +343,72 @@ def test_keep_a_copy_pins_the_current_scenario(corpus):
     assert url(at)["compare"] == "current,kremlin_terms,kyiv_terms~sanctions:lift_all"
 
 
+def test_compare_gains_and_losses_show_who_said_it(corpus):
+    at = open_app(view="compare", compare="kremlin_terms,kyiv_terms")
+    assert any("gains or loses" in e.label for e in at.expander)
+    assert "Our summary:" not in page_text(at)  # folded: nothing built
+    at = open_app(opened=("x_cmp_changes",), view="compare", compare="kremlin_terms,kyiv_terms")
+    body = page_text(at)
+    kyiv = evaluate(corpus, corpus.preset("kyiv_terms").scenario)
+    kremlin = evaluate(corpus, corpus.preset("kremlin_terms").scenario)
+    met_before = {d.id for d in kremlin.side("ukraine").demands_met}
+    gained = [d for d in kyiv.side("ukraine").demands_met if d.id not in met_before]
+    assert gained
+    for d in gained:
+        assert md(d.quote) in body
+        assert md(d.provenance.phrase("Ukraine")) in body
+        assert f"claim={d.id}" in body
+
+
+def test_only_what_differs_is_in_the_link(corpus):
+    at = open_app(view="compare", compare="kremlin_terms,kyiv_terms")
+    assert "diff" not in url(at)
+    shown = len(at.table[0].value)
+    at.toggle(key="only_diff").set_value(False).run()
+    assert url(at)["diff"] == "0"
+    assert len(at.table[0].value) == len(corpus.terms) > shown
+    at = open_app(view="compare", compare="kremlin_terms,kyiv_terms", diff="0")
+    assert at.toggle(key="only_diff").value is False
+    assert len(at.table[0].value) == len(corpus.terms)
+
+
+def test_compare_tables_escape_their_cells(corpus):
+    at = open_app(view="compare", compare="kremlin_terms,kyiv_terms", diff="0")
+    terms = at.table[0].value
+    assert list(terms["Term"].str.replace("◆ ", "")) == [md(t.label) for t in corpus.terms]
+
+
 def test_compare_needs_two(corpus):
     at = open_app(view="compare", compare="kremlin_terms")
     assert any("at least two" in i.value for i in at.info)
 
 
 # --- Sources, Method, Landscape ---------------------------------------------------------------------
+
+
+def test_a_claim_opens_the_text_it_is_in(corpus):
+    d = next(x for x in corpus.demands if x.source == "radchenko_2025_02_13")
+    # No seed, or an unknown one: the claim's own text, the unknown seed named.
+    for params in ({}, {"seed": "nowhere"}):
+        at = open_app(view="sources", claim=d.id, **params)
+        assert at.selectbox(key="seed").value == d.source
+        assert url(at)["seed"] == d.source and url(at)["claim"] == d.id
+        assert ":blue-background[" in "\n".join(texts(at))
+    assert md("'nowhere'") in at.warning[0].value
+
+
+def test_a_claim_from_another_text_is_named_and_its_text_shown(corpus):
+    d = next(x for x in corpus.demands if x.source == "radchenko_2025_02_13")
+    other = next(s for s in corpus.sources if s != d.source)
+    at = open_app(view="sources", seed=other, claim=d.id)
+    [notice] = at.warning
+    assert md(f"'{d.id}'") in notice.value and md(corpus.sources[other].label) in notice.value
+    assert at.selectbox(key="seed").value == d.source
+    assert url(at)["seed"] == d.source and url(at)["claim"] == d.id
+    assert ":blue-background[" in "\n".join(texts(at))
+    # The same text and its claim: nothing to say.
+    at = open_app(view="sources", seed=d.source, claim=d.id)
+    assert not at.warning
 
 
 def test_sources_view_marks_the_passage_asked_for(corpus):
@@ -291,9 +444,12 @@ def test_method_view():
     assert len(at.table) == 2
 
 
-def test_landscape_view_renders_or_says_coming_soon():
+def test_landscape_view_renders(corpus):
     at = open_app(view="landscape")
-    assert at.markdown or at.info
+    assert not at.error
+    assert not [i for i in at.info if "coming soon" in i.value]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics.get("Scenarios") == f"{corpus.space_size():,}"
 
 
 def test_switching_views_keeps_the_scenario(corpus):
@@ -315,3 +471,21 @@ def test_faulty_data_shows_an_error_page_not_a_traceback(tmp_path, monkeypatch):
     assert not at.exception
     assert at.error and "does not validate" in at.error[0].value
     assert any("E006" in c.value for c in at.code)
+
+
+# --- Escaping data text (components/text.py) -----------------------------------------------------
+
+
+def test_md_escapes_markup_and_bare_addresses():
+    assert md("**b** :red[x] $x$ <i>") == r"\*\*b\*\* \:red\[x\] \$x\$ \<i\>"
+    # GFM links bare addresses after escapes are read: an invisible word joiner breaks them.
+    for bare in ("https://evil.example", "http://evil.example", "www.evil.example", "me@evil.example"):
+        escaped = md(bare)
+        assert "\u2060" in escaped
+        assert escaped.replace("\u2060", "").replace("\\", "") == bare
+
+
+def test_link_escapes_its_label_and_its_target():
+    from components.text import link
+
+    assert link("[x](y)", "https://example.org/a b(c)<d>") == r"[\[x\]\(y\)](https://example.org/a%20b%28c%29%3Cd%3E)"

@@ -17,19 +17,13 @@ from pathlib import Path
 
 import pytest
 
+from components.verdicts import VERDICT_WORDS
 from engine.evaluate import evaluate
 
 from .conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (CI installs it)")
-
-VERDICT_WORDS = {
-    "red_line_crossed": "Red line crossed",
-    "some_demands_unmet": "Some demands unmet",
-    "all_demands_met": "Every demand met",
-    "no_demands": "No demands on record",
-}
 TIMEOUT_MS = 60_000
 
 
@@ -165,4 +159,22 @@ def test_change_a_term_and_share_the_link(app_url, browser, corpus):
     for t in ("neutrality", "sanctions"):
         assert _checked_option(fresh, t) == corpus.term(t).option(preset[t]).label
     fresh_context.close()
+    context.close()
+
+
+def test_markup_in_a_link_is_named_not_rendered(app_url, browser):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto(f"{app_url}/?territory=[click](https://evil.example)&junk=![x](https://evil.example/x.png)", timeout=TIMEOUT_MS)
+    _wait_until_idle(page)
+    notice = page.locator('[data-testid="stAlertContentWarning"]')
+    expect(notice).to_contain_text("'junk'", timeout=TIMEOUT_MS)
+    # Shown as typed (an invisible word joiner keeps GFM from linking the bare address)...
+    shown = notice.inner_text().replace("\u2060", "")
+    assert "'[click](https://evil.example)'" in shown
+    # ...and never as a link or an image, there or anywhere on the page.
+    assert page.locator('a[href*="evil.example"]').count() == 0
+    assert page.locator('img[src*="evil.example"]').count() == 0
     context.close()

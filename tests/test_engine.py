@@ -6,9 +6,15 @@ import random
 
 import pytest
 
+import datetime as dt
+
+from pydantic import ValidationError
+
 from engine.compare import compare
-from engine.evaluate import ScenarioError, evaluate
-from engine.query import parse_query, scenario_from_spec, spec_for, spec_label, to_query, to_query_string
+from engine.evaluate import Provenance, ScenarioError, evaluate
+from engine.query import ECHO_MAX, echo, parse_query, scenario_from_spec, spec_for, spec_label, to_query, to_query_string
+from engine.report import corpus_extent, report_markdown
+from engine.schema import Source
 
 # --- Hand-checked semantics on the minimal fixture --------------------------------------------
 
@@ -164,3 +170,86 @@ def test_spec_round_trip(corpus):
         assert spec_label(corpus, spec)
     assert spec_for(corpus, corpus.preset("kyiv_terms").scenario) == "kyiv_terms"
     assert scenario_from_spec(corpus, "current", current) == current
+
+
+def test_comparison_round_trip_keeps_an_empty_comparison(corpus):
+    sc = corpus.preset("kyiv_terms").scenario
+    for compare_specs in ([], ["current"], ["kremlin_terms", "kyiv_terms~territory:freeze_line"]):
+        q = to_query(corpus, sc, "kyiv_terms", compare_specs)
+        assert q["compare"] == ",".join(compare_specs)
+        parsed = parse_query(corpus, to_query_string(corpus, sc, "kyiv_terms", compare_specs))
+        assert parsed.problems == []
+        assert parsed.compare_given and parsed.compare == compare_specs
+    # No comparison given: none written, none read.
+    assert "compare" not in to_query(corpus, sc)
+    parsed = parse_query(corpus, to_query_string(corpus, sc))
+    assert not parsed.compare_given and parsed.compare == []
+
+
+def test_problems_quote_at_most_echo_max_characters(corpus):
+    assert echo("short") == "short"
+    assert echo("x" * 500) == "x" * (ECHO_MAX - 1) + "…" and len(echo("x" * 500)) == ECHO_MAX
+    parsed = parse_query(corpus, {"territory": "m" * 500, "k" * 500: "1", "preset": "p" * 500, "compare": "c" * 500})
+    assert len(parsed.problems) == 4
+    text = " ".join(parsed.problems)
+    for letter in "mkpc":
+        assert letter * (ECHO_MAX - 1) + "…" in text and letter * ECHO_MAX not in text, letter
+
+
+# --- Sources: only web addresses ----------------------------------------------------------------
+
+
+def _source(url):
+    return Source(
+        id="s", title=None, author=None, outlet=None, date=None, url=url, file="s.txt", label="S", kind="news", notes=None
+    )
+
+
+@pytest.mark.parametrize("url", ["https://example.org/a?b=1", "http://example.org", None])
+def test_a_source_url_is_http_or_https(url):
+    assert _source(url).url == url
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "data:text/html,x", "ftp://example.org", "/relative/path", "https://", "https://a b.org", "example.org"]
+)
+def test_a_source_url_of_another_kind_is_refused(url):
+    with pytest.raises(ValidationError, match="http"):
+        _source(url)
+
+
+# --- Who said it, and the report's account of the corpus -------------------------------------------
+
+
+def test_one_phrase_for_who_said_it():
+    stated = Provenance("stated", "p", "A. Person", "Minister")
+    attributed = Provenance("attributed", "p", "A. Person", "Analyst")
+    assert stated.phrase("Russia") == stated.phrase() == "Stated by A. Person (Minister)"
+    assert attributed.phrase("Russia") == "Attributed to Russia by A. Person (Analyst)"
+    assert attributed.phrase() == "Attributed by A. Person (Analyst)"
+
+
+def test_the_report_describes_the_corpus_from_its_sources(corpus, minimal):
+    assert corpus_extent(minimal) == "one text dated February 2025"
+    dated = [s.date for s in corpus.sources.values() if s.date]
+    undated = len(corpus.sources) - len(dated)
+    extent = corpus_extent(corpus)
+    assert f"{min(dated):%B}" in extent and f"{max(dated):%Y}" in extent
+    assert ("undated" in extent) == bool(undated)
+    report = report_markdown(minimal, minimal.default_scenario())
+    assert "The corpus is one text dated February 2025;" in report
+    assert "five texts" not in report
+
+
+def test_corpus_extent_spans_months_and_years(minimal):
+    from dataclasses import replace
+
+    src = next(iter(minimal.sources.values()))
+    def with_dates(*dates):
+        sources = {f"s{i}": src.model_copy(update={"id": f"s{i}", "date": d}) for i, d in enumerate(dates)}
+        return replace(minimal, sources=sources)
+    assert corpus_extent(with_dates(dt.date(2025, 2, 3), dt.date(2025, 5, 1))) == "two texts dated February–May 2025"
+    assert corpus_extent(with_dates(dt.date(2024, 12, 3), dt.date(2025, 5, 1), None)) == (
+        "three texts (two dated December 2024–May 2025, one undated)"
+    )
+    assert corpus_extent(with_dates(None)) == "one text, none of them dated"

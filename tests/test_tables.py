@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from engine import tables
 from engine.compare import compare
-from engine.evaluate import evaluate
+from engine.evaluate import evaluate, provenance
 from engine.query import BASELINE, scenario_from_spec
+from engine.quotes import fold
 
 
 def test_status_matrix_matches_each_sides_status(corpus):
@@ -32,6 +33,9 @@ def test_match_matrix_follows_the_comparison(corpus):
     only = tables.match_matrix(cmp, only_differing=True)
     assert all(only.differs)
     assert len(only.row_labels) == sum(p.differs for p in cmp.predictions)
+    lettered = tables.match_matrix(cmp, labels=["A", "B"])
+    assert lettered.scenario_labels == ("A", "B") and lettered.match == full.match
+    assert list(lettered.rows()[0])[1:] == ["A", "B"]
 
 
 def test_changed_terms_and_titles(corpus):
@@ -48,10 +52,11 @@ def test_changed_terms_and_titles(corpus):
     assert tables.changed_terms(corpus, defaults, None) == ()
 
 
-def test_preset_fill_ins_are_the_terms_no_basis_covers(corpus):
-    for p in corpus.presets:
-        fill = tables.preset_fill_ins(corpus, p.id)
-        assert set(fill) == set(corpus.term_ids) - p.sourced_terms
+def test_preset_fill_ins_on_the_minimal_fixture(minimal):
+    # Every preset of the fixture follows one passage, on territory: the other three terms are
+    # our fill-ins, in term order.
+    for p in minimal.presets:
+        assert tables.preset_fill_ins(minimal, p.id) == ("neutrality", "demilitarisation", "sanctions")
 
 
 def test_seed_rows_say_what_the_text_does_not_give(corpus):
@@ -66,9 +71,11 @@ def test_seed_rows_say_what_the_text_does_not_give(corpus):
 def test_quote_index_holds_every_quote_and_search_narrows_it(corpus):
     rows = tables.quote_index(corpus)
     kinds = {r.kind for r in rows}
-    assert {"Demand", "Prediction", "Term basis", "Preset basis"} <= kinds
-    assert sum(r.kind == "Demand" for r in rows) == len(corpus.demands)
-    assert sum(r.kind == "Prediction" for r in rows) == len(corpus.predictions)
+    assert {tables.KIND_DEMAND, tables.KIND_PREDICTION, tables.KIND_TERM, tables.KIND_PRESET} == kinds
+    assert sum(r.kind == tables.KIND_DEMAND for r in rows) == len(corpus.demands)
+    assert sum(r.kind == tables.KIND_PREDICTION for r in rows) == len(corpus.predictions)
+    # A term's passages are no one's position: no "who".
+    assert all(r.who == "" for r in rows if r.kind == tables.KIND_TERM)
     assert tables.search_quotes(rows, "") == list(rows)
     hits = tables.search_quotes(rows, "NATO neutrality")
     assert hits and all("nato" in " ".join((r.quote, r.summary, r.terms, r.about)).casefold() for r in hits)
@@ -86,11 +93,28 @@ def test_marked_text_marks_every_quote_and_drops_markup(corpus):
         assert marked.quoted_passages > 0
 
 
+def test_quote_index_says_who_in_the_one_phrase(minimal):
+    rows = tables.quote_index(minimal)
+    demand = next(r for r in rows if r.claim_id == "ukraine_rejects_recognition")
+    d = minimal.claim("ukraine_rejects_recognition")
+    assert demand.who == provenance(minimal, d.provenance, d.by).phrase("Ukraine")
+    assert demand.who.startswith("Stated by ")
+    preset_rows = [r for r in rows if r.kind == tables.KIND_PRESET]
+    assert preset_rows and all(r.who.startswith("Attributed by ") for r in preset_rows)  # the fixture's are attributed
+    assert [r.kind for r in rows if r.claim_id == "doe_talks_drag_on"] == [tables.KIND_PREDICTION]
+
+
+def _focus_text(marked: tables.MarkedText) -> str:
+    # Runs of one line join as they are; lines join with a space, as the seed's line breaks read.
+    return " ".join(
+        "".join(run.text for run in line if run.mark == "focus") for para in marked.paragraphs for line in para
+    )
+
+
 def test_marked_text_singles_out_the_claim_asked_for(corpus):
-    d = corpus.demands[0]
-    marked = tables.marked_text(corpus, d.source, d.id)
-    focus = " ".join(run.text for para in marked.paragraphs for line in para for run in line if run.mark == "focus")
-    # The focus run holds the quote's words (the quote check folds quote marks and spacing).
-    first_words = " ".join(d.quote.split()[:3]).strip("“”\"'")
-    assert first_words.split()[0].strip("“”\"'") in focus
+    for c in corpus.claims:
+        marked = tables.marked_text(corpus, c.source, c.id)
+        # The focus is exactly the quote: the same text once quote marks, dashes, spacing and
+        # case are folded (as the quote check folds them).
+        assert fold(_focus_text(marked)).folded == fold(c.quote).folded, c.id
     assert tables.claim_quote(corpus, "no_such_claim") is None
