@@ -1,0 +1,99 @@
+"""The load tool (bench/load.py) against the real app, at small N: it runs, the app survives
+concurrent sessions and a burst without errors or exceptions, and the report has every field.
+No timing asserts: CI machines vary. The second test puts nginx in front of two app processes
+(scripts/serve_cluster.sh) and checks the websocket, the stickiness and the spread.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LOAD = ROOT / "bench" / "load.py"
+CLUSTER = ROOT / "scripts" / "serve_cluster.sh"
+
+PHASE_FIELDS = {
+    "sessions", "reruns", "p50_ms", "p95_ms", "max_ms", "reruns_per_s", "bytes_per_rerun",
+    "msgs_per_rerun", "errors", "exceptions", "rss_mb", "load", "burst", "duration_s", "cpu",
+}
+RSS_FIELDS = {"before", "peak", "after"}
+LATENCY_FIELDS = {"count", "p50_ms", "p95_ms", "max_ms"}
+
+
+def run_load(tmp_path: Path, *args: str, timeout: int = 240) -> dict:
+    out = tmp_path / "report.json"
+    proc = subprocess.run(
+        [sys.executable, str(LOAD), *args, "--json", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+    )
+    assert out.exists(), f"no report\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+    report = json.loads(out.read_text())
+    report["_stdout"] = proc.stdout + proc.stderr
+    return report
+
+
+def check_phase(ph: dict, where: str) -> None:
+    missing = PHASE_FIELDS - ph.keys()
+    assert not missing, f"{where}: missing {missing}"
+    assert RSS_FIELDS <= ph["rss_mb"].keys(), where
+    assert LATENCY_FIELDS <= ph["load"].keys(), where
+    assert ph["errors"] == 0, f"{where}: errors {ph['error_kinds']} {ph['error_samples']}"
+    assert ph["exceptions"] == 0, f"{where}: exceptions {ph['exception_samples']} {ph.get('server_log_tracebacks')}"
+    assert ph["completed_reruns"] == ph["sessions"] * ph["reruns"], where
+    for k in ("p50_ms", "p95_ms", "max_ms", "reruns_per_s", "bytes_per_rerun"):
+        assert isinstance(ph[k], (int, float)) and ph[k] > 0, f"{where}: {k}={ph[k]!r}"
+    for k in RSS_FIELDS:
+        assert isinstance(ph["rss_mb"][k], (int, float)) and ph["rss_mb"][k] > 0, f"{where}: rss {k}"
+
+
+def test_load_app_and_floor(tmp_path):
+    report = run_load(
+        tmp_path, "--app", "app.py", "--sessions", "1,3", "--reruns", "2", "--single-reruns", "3",
+        "--burst", "--settle", "0.5", "--timeout", "60",
+    )
+    assert report["errors"] == 0 and report["exceptions"] == 0, report["_stdout"]
+    assert report["cores"] >= 1 and report["streamlit"]
+    assert set(report["targets"]) == {"floor", "app"}
+    for name, target in report["targets"].items():
+        assert [p["sessions"] for p in target["phases"]] == [1, 3]
+        for ph in target["phases"]:
+            check_phase(ph, f"{name} N={ph['sessions']}")
+            if ph["sessions"] > 1:
+                assert LATENCY_FIELDS <= ph["burst"].keys() and ph["burst"]["count"] == ph["sessions"]
+    ratios = report["ratios"]["app"]
+    assert {"single_session_p50", "throughput_50", "per_sessions"} <= ratios.keys()
+    assert ratios["single_session_p50"] > 0
+    assert {"p50_ratio", "throughput_ratio"} <= ratios["per_sessions"]["3"].keys()
+    # the simulated students clicked the app's own controls
+    assert sum(report["targets"]["app"]["phases"][1]["clicks"].values()) > 0
+
+
+@pytest.mark.skipif(not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()), reason="nginx not installed")
+def test_load_behind_nginx_two_processes(tmp_path):
+    state = tmp_path / "cluster"
+    started = subprocess.run(
+        [str(CLUSTER), "start", "2", "--port", "0", "--dir", str(state)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    try:
+        assert started.returncode == 0, started.stdout + started.stderr
+        info = dict(line.split(" ", 1) for line in started.stdout.splitlines() if " " in line)
+        report = run_load(
+            tmp_path, "--url", info["URL"], "--pid", info["PIDS"], "--no-floor", "--sessions", "16",
+            "--reruns", "1", "--settle", "0.5", "--timeout", "60",
+        )
+    finally:
+        subprocess.run([str(CLUSTER), "stop", str(state)], capture_output=True, timeout=60)
+    assert report["errors"] == 0 and report["exceptions"] == 0, report["_stdout"]
+    ph = report["targets"]["app"]["phases"][0]
+    check_phase(ph, "cluster")
+    # every session's HTTP requests and websocket reached the same process ...
+    assert ph["sticky_mismatches"] == 0
+    # ... and the sessions were spread over both (16 sessions all on one: p = 2**-15)
+    assert len(ph["upstreams"]) == 2, ph["upstreams"]
