@@ -9,3 +9,4 @@ test:  ## run every test (installs Debian's chromium for the browser test when r
 
 bench:  ## the engine, landscape and load benchmarks (see bench/)
 	.venv/bin/python bench/engine_bench.py
+	.venv/bin/python bench/landscape_bench.py --quick

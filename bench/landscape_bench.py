@@ -10,8 +10,10 @@ Prints the machine, then the median / min / max over N runs (time.perf_counter, 
 one warm-up run first) and what each run found. The real data is timed too when it loads.
 
 The synthetic corpora look like the real one, only bigger: each side speaks on about 60% of
-the terms (a third of its claims red lines, accepting 1 to n-1 options), and ten analysts make
-30 predictions of one to three conditions each.
+the terms (a third of its claims red lines, accepting 1 to n-1 options; about one red line in
+six is reported again by a second source, as in the real data, so positions < red lines), and
+ten analysts make 30 predictions of one to three conditions each, over six outcomes of which
+each excludes the next (a ring: 6 of the 15 pairs exclude each other).
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ def synthetic_corpus(n_terms: int, n_options: int, n_sides: int, seed: int = 0, 
     sides = [s.Side(id=f"side{k}", name=f"Side {k}", description="d") for k in range(n_sides)]
     people = {"speaker": s.Person(id="speaker", name="Speaker", role="r", speaks_for=None, kind="unnamed")}
     people.update({f"an{a}": s.Person(id=f"an{a}", name=f"Analyst {a}", role="r", speaks_for=None, kind="analyst") for a in range(n_analysts)})
-    outcomes = {f"oc{o}": s.Outcome(id=f"oc{o}", label=f"Outcome {o}", description="d") for o in range(6)}
+    outcomes = {f"oc{o}": s.Outcome(id=f"oc{o}", label=f"Outcome {o}", description="d", excludes=[f"oc{(o + 1) % 6}"])
+                for o in range(6)}
     demands = []
     for side in sides:
         for t in rng.sample(terms, max(1, round(0.6 * n_terms))):
@@ -60,6 +63,8 @@ def synthetic_corpus(n_terms: int, n_options: int, n_sides: int, seed: int = 0, 
                     id=f"d{len(demands)}", side=side.id, term=t.id, options=[o.id for o in rng.sample(t.options, k)],
                     strength=strength, provenance="attributed", by="speaker", summary="s", quote=f"quote {len(demands)}", source="src",
                 ))
+                if strength == "red_line" and rng.random() < 0.2:  # the same position from a second source
+                    demands.append(demands[-1].model_copy(update={"id": f"d{len(demands)}", "quote": f"quote {len(demands)}"}))
     predictions = []
     for p in range(n_predictions):
         conds = []
@@ -70,7 +75,7 @@ def synthetic_corpus(n_terms: int, n_options: int, n_sides: int, seed: int = 0, 
                                         summary="s", quote=f"prediction {p}", source="src"))
     presets = tuple(
         s.Preset(id=f"preset{k}", title=f"Preset {k}", description="d",
-                 scenario={t.id: rng.choice(t.option_ids) for t in terms}, basis=[s.PresetBasis(terms=[terms[0].id], quote="q", source="src")])
+                 scenario={t.id: rng.choice(t.option_ids) for t in terms}, basis=[s.PresetBasis(terms=[terms[0].id], provenance="attributed", by="speaker", quote="q", source="src")])
         for k in range(5)
     )
     return Corpus(
@@ -120,6 +125,7 @@ def describe(corpus: Corpus, data: dict) -> dict:
         "sides": len(corpus.sides),
         "demands": len(corpus.demands),
         "red_lines": data["red_lines"],
+        "positions": data["red_line_positions"],
         "predictions": len(corpus.predictions),
         "scenarios": data["scenarios"],
         "side_sets": len(data["zopa"]),
@@ -149,9 +155,11 @@ QUICK = {
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 epilog="Columns: the shape of the corpus, then the median/min/max time of space_report from cold, "
-                                        "then what it found (frontier points; '>N (stopped)' when a stage of the frontier "
-                                        "exceeds its limit and the frontier is reported as not computed).")
+                                 epilog="Columns: the shape of the corpus (red = red-line reports, pos = red-line positions), "
+                                        "then the median/min/max time of space_report from cold, then what it found (frontier "
+                                        "points, '>N (stopped)' when a stage of the frontier exceeds its limit and the frontier "
+                                        "is reported as not computed; disagree = overlapping pairs of predictions whose "
+                                        "outcomes exclude each other).")
     ap.add_argument("--repeat", type=int, default=5, help="timed runs per corpus (default 5; median reported)")
     ap.add_argument("--quick", action="store_true", help="fewer corpora (for CI)")
     ap.add_argument("--seed", type=int, default=0, help="seed of the synthetic corpora (default 0)")
@@ -167,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(f"Machine: {machine['cpus']} CPUs, {machine['platform']}, {machine['processor']}, Python {machine['python']}")
     print(f"space_report from cold, median of {args.repeat} runs (min-max)\n")
-    header = f"{'terms':>5} {'opts':>4} {'sides':>5} {'demands':>7} {'red':>4} {'scenarios':>12} {'median ms':>10} {'min-max ms':>16}  {'empty zones':>11} {'blockers':>8} {'frontier':>18} {'disagree':>8}"
+    header = f"{'terms':>5} {'opts':>4} {'sides':>5} {'demands':>7} {'red':>4} {'pos':>4} {'scenarios':>12} {'median ms':>10} {'min-max ms':>16}  {'empty zones':>11} {'blockers':>8} {'frontier':>18} {'disagree':>8}"
     results = []
 
     try:
@@ -185,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         for corpus in corpora:
             timing, data = time_report(corpus, args.repeat)
             d = describe(corpus, data)
-            print(f"{d['terms']:>5} {d['options']:>4} {d['sides']:>5} {d['demands']:>7} {d['red_lines']:>4} {magnitude(d['scenarios']):>12} "
+            print(f"{d['terms']:>5} {d['options']:>4} {d['sides']:>5} {d['demands']:>7} {d['red_lines']:>4} {d['positions']:>4} {magnitude(d['scenarios']):>12} "
                   f"{timing['median_ms']:>10.1f} {timing['min_ms']:>7.1f}-{timing['max_ms']:<8.1f}  {d['empty_zones']:>5}/{d['side_sets']:<5} "
                   f"{d['blockers']:>8} {str(d['frontier']):>18} {d['disagreements']:>8}", flush=True)
             row = {"group": name, **d, "scenarios": str(d["scenarios"]), **timing}

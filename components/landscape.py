@@ -1,45 +1,60 @@
 """The Landscape view: the whole space of scenarios at once (issue #4).
 
-`render_landscape(corpus, scenario)` draws: the zones of possible agreement (or what blocks
-them, with the red lines' quotes), the closest compromises with "Open this scenario", the
-frontier of side satisfaction, "what would it take" from the current scenario, and where the
-analysts' predictions disagree. Every number is the engine's (engine/landscape.py), exact over
-the whole space; this module only renders. Each chart has a table with the same data.
+`render_landscape(corpus, scenario)` draws one section at a time, chosen with a segmented
+control (only the chosen one runs): the zones of possible agreement (or what blocks them, with
+the red lines' quotes), the closest compromises with "Open this scenario", the frontier of side
+satisfaction, "what would it take" from the current scenario, and where the analysts' predictions
+disagree (outcomes that exclude each other). Every number is the engine's
+(engine/landscape.py), exact over the whole space; this module only renders. Red lines are
+counted as positions (one side, one term, one set of accepted options), each shown with every
+report's quote. Each chart has a table with the same data.
 
-Colours: Okabe-Ito for categories and the cividis scale for quantities (both read with the
-common colour-blindnesses); every chart cell also carries its number.
+Data text goes through `components.text.md` before it reaches Markdown, and through `_plain`
+before it reaches a Plotly figure. Colours: Okabe-Ito for categories and the cividis scale for
+quantities (both read with the common colour-blindnesses); every chart cell carries its number.
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+import math
+from typing import Any, Callable, Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.text import md
 from engine.landscape import closest as closest_scenarios
 from engine.landscape import disagreements, space_report, what_would_it_take, zone
 from engine.load import Corpus
 
-try:  # the app's escaping of data text for st.markdown
-    from components.text import md
-except Exception:  # pragma: no cover - fallback if the module is renamed
-    _PUNCT = set("\\`*_{}[]()#+-.!|<>~$:^=&\"'%@/")
-
-    def md(text: str) -> str:
-        return "".join("\\" + c if c in _PUNCT else c for c in " ".join(str(text).split()))
-
-
 OPEN_KEY = "open_scenario"  # the session key the brief names for "open this scenario"
+# The section shown. The app's URL contract has no parameter for it (components/state.py), so
+# it lives in session state: SECTION keeps the choice while another view is shown (Streamlit
+# drops a widget's own key when the widget is not drawn); SECTION_CONTROL is the widget's key.
+SECTION = "landscape_section"
+SECTION_CONTROL = "landscape_section_control"
+SECTIONS = {
+    "zones": "Zone of agreement",
+    "closest": "Closest compromises",
+    "frontier": "Frontier",
+    "wwit": "What would it take",
+    "analysts": "Analysts",
+}
+DEFAULT_SECTION = "zones"
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 SCALE = "Cividis"
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#1F2430")
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+TABLE_WHOLE_MAX = 25  # tables up to this many rows are shown whole
 OURS = "Computed by this project from the curated claims, exact over every scenario (not the sources' words)."
+POSITIONS_NOTE = (
+    "Red lines are counted as positions: one side's red lines on one term that accept the same "
+    "options count once, however many sources report them; every report's quote is shown."
+)
 
 
-# --- Labels -------------------------------------------------------------------------------------
+# --- Labels (plain text; escape with md() for Markdown, _plain() for Plotly) ------------------------
 
 
 def _side_name(corpus: Corpus, side_id: str) -> str:
@@ -71,9 +86,19 @@ def _opts(corpus: Corpus, term_id: str, option_ids: Sequence[str]) -> str:
     return " or ".join(_opt(corpus, term_id, o) for o in option_ids)
 
 
-def _analyst(corpus: Corpus, person_id: str) -> str:
+def _person(corpus: Corpus, person_id: str) -> str:
     person = corpus.people.get(person_id)
     return person.name if person else person_id
+
+
+def _plain(text: str) -> str:
+    """Data text for a Plotly figure: Plotly reads a subset of HTML in labels, so escape it."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _code(ident: str) -> str:
+    """An id as inline code (ids are [a-z0-9_]; backticks are dropped to be sure)."""
+    return "`" + str(ident).replace("`", "") + "`"
 
 
 def _count(n: int) -> str:
@@ -82,6 +107,10 @@ def _count(n: int) -> str:
 
 def _pct(x: float | None, digits: int = 1) -> str:
     return "not counted" if x is None else f"{x:.{digits}%}"
+
+
+def _n(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
 
 
 # --- Opening a scenario ----------------------------------------------------------------------------
@@ -113,25 +142,53 @@ def _diff_rows(corpus: Corpus, current: Mapping[str, str], other: Mapping[str, s
 
 
 def _quote(corpus: Corpus, rl: Mapping[str, Any]) -> None:
-    by = _analyst(corpus, rl.get("by", "")) if rl.get("by") else ""
+    by = _person(corpus, rl.get("by", "")) if rl.get("by") else ""
     how = f"{rl.get('provenance', '')} by {by}" if by else rl.get("provenance", "")
     st.markdown(f"> {md(rl['quote'])}")
-    st.caption(f"{md(rl['source_label'])} · {md(how)} · `{rl['id']}` · our summary: {md(rl.get('summary', ''))}")
+    st.caption(f"{md(rl['source_label'])} · {md(how)} · {_code(rl['id'])} · our summary: {md(rl.get('summary', ''))}")
 
 
-# --- Figures (pure: data in, figure out) ------------------------------------------------------
+def _positions(corpus: Corpus, positions: Sequence[Mapping[str, Any]]) -> None:
+    """Red-line positions, each with every report of it (quote, source, our summary)."""
+    for p in positions:
+        n = len(p["reports"])
+        st.markdown(
+            f"**{md(_side_name(corpus, p['side']))}**, {md(_term(corpus, p['term']))}: accepts only "
+            f"{md(_opts(corpus, p['term'], p['options']))}" + (f" ({n} reports of one position)" if n > 1 else "")
+        )
+        for r in p["reports"]:
+            _quote(corpus, r)
+
+
+# --- Figures (pure: data in, figure out; every data text through _plain) ----------------------------
+
+
+def _short(n: int) -> str:
+    """A count for a bar label: exact below 10,000, else three figures (the table has it exact)."""
+    if not n:
+        return ""
+    if n < 10_000:
+        return f"{n:,}"
+    for size, unit in ((10**3, "k"), (10**6, "M"), (10**9, "B"), (10**12, "T")):
+        if n < size * 999.5:
+            return f"{n / size:.3g}{unit}"
+    return f"{n:.2e}"
 
 
 def histogram_figure(data: Mapping[str, Any]) -> go.Figure:
     rows = data["red_line_histogram"]
     x = [r["red_lines_crossed"] for r in rows]
     y = [r["count"] for r in rows]
-    fig = go.Figure(go.Bar(x=x, y=y, marker_color=OKABE_ITO[0], text=[f"{v:,}" for v in y], textposition="outside",
-                           hovertemplate="%{x} red lines crossed: %{y:,} scenarios<extra></extra>"))
-    fig.update_layout(height=360, margin=dict(l=10, r=10, t=30, b=10), font=FONT, paper_bgcolor="white", plot_bgcolor="white",
-                      xaxis=dict(title="Red lines crossed (all sides)", dtick=1, automargin=True),
-                      yaxis=dict(title="Scenarios", type="log", automargin=True),
-                      uniformtext=dict(minsize=9, mode="hide"))
+    fig = go.Figure(go.Bar(x=x, y=y, marker_color=OKABE_ITO[0], text=[_short(v) for v in y], textposition="outside",
+                           cliponaxis=False, hovertemplate="%{x} red-line positions crossed: %{y:,} scenarios<extra></extra>"))
+    positive = [v for v in y if v > 0] or [1]
+    # Log axis (decades only), with headroom above the tallest bar for its label.
+    top = math.log10(max(positive)) + 0.6
+    bottom = max(0.0, math.floor(math.log10(min(positive))) - 0.2)
+    fig.update_layout(height=380, margin=dict(l=10, r=10, t=20, b=10), font=FONT, paper_bgcolor="white", plot_bgcolor="white",
+                      xaxis=dict(title="Red-line positions crossed (all sides)", dtick=1, automargin=True),
+                      yaxis=dict(title="Scenarios", type="log", range=[bottom, top], dtick=1, automargin=True),
+                      uniformtext=dict(minsize=10, mode="show"))
     return fig
 
 
@@ -139,13 +196,13 @@ def frontier_figure(corpus: Corpus, frontier: Mapping[str, Any]) -> go.Figure:
     sides = frontier["sides"]
     pts = frontier["points"]
     dims = [
-        dict(range=[0, 1], label=_side_name(corpus, x), values=[p["satisfaction"][x] for p in pts], tickformat=".0%")
+        dict(range=[0, 1], label=_plain(_side_name(corpus, x)), values=[p["satisfaction"][x] for p in pts], tickformat=".0%")
         for x in sides
     ]
     rl = [p["red_lines_crossed"] for p in pts]
-    dims.append(dict(label="Red lines crossed", values=rl, range=[0, max(rl + [1])]))
+    dims.append(dict(label="Red-line positions crossed", values=rl, range=[0, max(rl + [1])]))
     fig = go.Figure(go.Parcoords(
-        line=dict(color=rl, colorscale=SCALE, showscale=True, colorbar=dict(title="Red lines<br>crossed")),
+        line=dict(color=rl, colorscale=SCALE, showscale=True, colorbar=dict(title="Positions<br>crossed")),
         dimensions=dims,
         labelfont=dict(size=14),
         tickfont=dict(size=12),
@@ -155,7 +212,7 @@ def frontier_figure(corpus: Corpus, frontier: Mapping[str, Any]) -> go.Figure:
 
 
 def effect_figure(corpus: Corpus, effect: Mapping[str, Mapping[str, Any]]) -> go.Figure:
-    names = [_side_name(corpus, x) for x in effect]
+    names = [_plain(_side_name(corpus, x)) for x in effect]
     before = [v["satisfaction_before"] for v in effect.values()]
     after = [v["satisfaction_after"] for v in effect.values()]
     fig = go.Figure([
@@ -172,20 +229,26 @@ def effect_figure(corpus: Corpus, effect: Mapping[str, Mapping[str, Any]]) -> go
 
 
 def heatmap_figure(z: list[list[float]], x: list[str], y: list[str], fmt: str, title: str) -> go.Figure:
+    """A heatmap with its numbers in the cells; `x` and `y` are data labels (escaped here)."""
     text = [["n/a" if v != v else format(v, fmt) for v in row] for row in z]
-    fig = go.Figure(go.Heatmap(z=z, x=x, y=y, text=text, texttemplate="%{text}", colorscale=SCALE, showscale=True,
-                               hovertemplate="%{y} · %{x}: %{text}<extra></extra>", xgap=2, ygap=2,
-                               colorbar=dict(title=title)))
+    fig = go.Figure(go.Heatmap(z=z, x=[_plain(v) for v in x], y=[_plain(v) for v in y], text=text, texttemplate="%{text}",
+                               colorscale=SCALE, showscale=True, hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+                               xgap=2, ygap=2, colorbar=dict(title=title)))
     fig.update_layout(height=max(320, 30 * len(y) + 160), margin=dict(l=10, r=10, t=10, b=10), font=FONT,
                       paper_bgcolor="white", plot_bgcolor="white", xaxis=dict(tickangle=-40, automargin=True),
                       yaxis=dict(autorange="reversed", automargin=True))
     return fig
 
 
+def _table(table: pd.DataFrame, **kwargs: Any) -> None:
+    """A table shown whole when short (no scroll box hiding rows), scrolling when long."""
+    st.dataframe(table, hide_index=True, height="content" if len(table) <= TABLE_WHOLE_MAX else "auto", **kwargs)
+
+
 def _chart(fig: go.Figure, key: str, alt: str, table: pd.DataFrame) -> None:
     st.plotly_chart(fig, config=CONFIG, theme=None, key=key, alt=alt)
     with st.expander("The chart as a table (text equivalent)"):
-        st.dataframe(table, hide_index=True)
+        _table(table)
 
 
 # --- Sections ----------------------------------------------------------------------------------
@@ -217,7 +280,7 @@ def _zones(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, str])
         }
         for z in data["zopa"]
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={
+    _table(pd.DataFrame(rows), column_config={
         "Scenarios crossing none of their red lines": st.column_config.NumberColumn(format="localized"),
     })
     st.caption(
@@ -255,13 +318,16 @@ def _zones(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, str])
     ]
     if restricted:
         st.markdown("Every scenario in that zone has:")
-        st.dataframe(pd.DataFrame(restricted), hide_index=True)
+        _table(pd.DataFrame(restricted))
     entry = next((e for e in data["zopa"] if e["sides"] == chosen), None)
     example = entry["examples"][0] if entry and entry["examples"] else closest_scenarios(corpus, 1, within=chosen)[0]["scenario"]
-    with st.expander("An example from the zone: the one crossing the fewest red lines of the other sides"):
-        diff = _diff_rows(corpus, scenario, example)
-        st.dataframe(pd.DataFrame(diff or [{"Term": "—", "Your scenario": "same", "This scenario": "same"}]), hide_index=True)
-        _open_button(example, key="landscape_open_zone")
+    st.markdown("**An example from the zone**: the one crossing the fewest red-line positions of the other sides")
+    diff = _diff_rows(corpus, scenario, example)
+    if diff:
+        _table(pd.DataFrame(diff))
+    else:
+        st.markdown("It is your scenario.")
+    _open_button(example, key="landscape_open_zone")
     if n and len(chosen) < n:
         st.caption("Pick every side to see whether a deal all of them could accept exists.")
 
@@ -270,44 +336,43 @@ def _closest(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, str
     st.subheader("Closest compromises")
     opt = data["closest_optimum"]
     st.markdown(
-        f"No scenario crosses fewer than **{opt['red_lines_crossed']}** red line(s). Ranked by red lines crossed "
-        f"(all sides), then by demand points left unmet (red line 3, demand 2, preference 1); "
-        f"{_count(opt['count'])} scenario(s) tie for best."
+        f"No scenario crosses fewer than **{_n(opt['red_lines_crossed'], 'red-line position', 'red-line positions')}**. "
+        "Ranked by red-line positions crossed (all sides), then by demand points left unmet (red line 3, demand 2, "
+        f"preference 1; every report counts, as on the scenario page); {_n(opt['count'], 'scenario ties', 'scenarios tie')} for best."
     )
-    st.caption(OURS)
+    st.caption(f"{POSITIONS_NOTE} {OURS}")
     for i, c in enumerate(data["closest"][:5]):
         by_side = ", ".join(f"{_side_name(corpus, s)} {n}" for s, n in c["by_side"].items() if n) or "none"
-        with st.expander(f"#{i + 1}: {c['red_lines_crossed']} red line(s) crossed ({by_side}); {c['unmet_points']} demand points unmet", expanded=i == 0):
+        label = (f"#{i + 1}: {_n(c['red_lines_crossed'], 'red-line position', 'red-line positions')} crossed ({by_side}); "
+                 f"{c['unmet_points']} demand points unmet")
+        with st.expander(md(label), expanded=i == 0):
             diff = _diff_rows(corpus, scenario, c["scenario"])
             if diff:
-                st.markdown(f"Differs from your scenario on {len(diff)} term(s):")
-                st.dataframe(pd.DataFrame(diff), hide_index=True)
+                st.markdown(f"Differs from your scenario on {_n(len(diff), 'term', 'terms')}:")
+                _table(pd.DataFrame(diff))
             else:
                 st.markdown("This is your scenario.")
-            demands = {d.id: d for d in corpus.demands}
-            crossed = [
-                f"{md(_side_name(corpus, demands[x].side))}: {md(demands[x].summary)} (our summary, `{x}`)" if x in demands else f"`{x}`"
-                for x in c["red_lines"]
-            ]
-            st.markdown("Red lines crossed:" + ("".join(f"\n- {x}" for x in crossed) if crossed else " none"))
-            st.dataframe(
-                pd.DataFrame([{"Side": _side_name(corpus, s), "Red lines crossed": c["by_side"][s], "Weighted share of demands met": f"{v:.0%}"}
-                              for s, v in c["satisfaction"].items()]),
-                hide_index=True,
-            )
+            if c["red_lines"]:
+                st.markdown(f"**Red-line positions crossed** ({len(c['red_lines'])}; {_n(len(c['red_line_reports']), 'report', 'reports')}):")
+                _positions(corpus, c["red_lines"])
+            else:
+                st.markdown("**Red-line positions crossed**: none.")
+            _table(pd.DataFrame([{"Side": _side_name(corpus, s), "Red-line positions crossed": c["by_side"][s],
+                                  "Weighted share of demands met": f"{v:.0%}"} for s, v in c["satisfaction"].items()]))
             _open_button(c["scenario"], key=f"landscape_open_closest_{i}")
-    hist = pd.DataFrame([{"Red lines crossed": h["red_lines_crossed"], "Scenarios": h["count"],
+    hist = pd.DataFrame([{"Red-line positions crossed": h["red_lines_crossed"], "Scenarios": h["count"],
                           "Share": f"{h['count'] / data['scenarios']:.2%}"} for h in data["red_line_histogram"]])
-    st.markdown("**How many scenarios cross how many red lines** (log scale)")
+    st.markdown("**How many scenarios cross how many red-line positions** (log scale)")
     _chart(histogram_figure(data), "landscape_chart_histogram",
-           "Bar chart: for each number of red lines crossed, how many scenarios cross exactly that many. The same data is in the table below.", hist)
+           "Bar chart: for each number of red-line positions crossed, how many scenarios cross exactly that many. "
+           "The same data is in the table below.", hist)
 
 
 def _frontier(corpus: Corpus, data: Mapping[str, Any]) -> None:
     fr = data["frontier"]
     st.subheader("The frontier of side satisfaction")
     if not fr["complete"]:
-        st.info(f"Not computed: {fr.get('reason', 'too large')}.")
+        st.info(f"Not computed: {md(fr.get('reason', 'too large'))}.")
         return
     if not fr["points"]:
         st.info("No side has demands on record.")
@@ -315,17 +380,18 @@ def _frontier(corpus: Corpus, data: Mapping[str, Any]) -> None:
     st.markdown(
         f"**{_count(fr['count'])}** satisfaction profiles are Pareto-optimal: no scenario raises one side's weighted "
         "share of demands met without lowering another's. Each line is one profile (with one scenario that reaches it, "
-        "the one crossing the fewest red lines); most balanced first."
+        "the one crossing the fewest red-line positions); most balanced first."
     )
-    st.caption(OURS)
+    st.caption(f"{POSITIONS_NOTE} {OURS}")
     rows = []
     for i, p in enumerate(fr["points"]):
         row: dict[str, Any] = {"#": i + 1}
         row.update({_side_name(corpus, s): f"{p['satisfaction'][s]:.0%}" for s in fr["sides"]})
-        row["Red lines crossed"] = p["red_lines_crossed"]
+        row["Red-line positions crossed"] = p["red_lines_crossed"]
         rows.append(row)
     _chart(frontier_figure(corpus, fr), "landscape_chart_frontier",
-           "Parallel coordinates: each line is a Pareto-optimal profile of the sides' satisfaction, coloured by red lines crossed. The same data is in the table below.",
+           "Parallel coordinates: each line is a Pareto-optimal profile of the sides' satisfaction, coloured by red-line "
+           "positions crossed. The same data is in the table below.",
            pd.DataFrame(rows))
     pick = st.selectbox("Open a frontier profile's scenario", options=list(range(len(fr["points"]))),
                         format_func=lambda i: "#{}: ".format(i + 1) + ", ".join(
@@ -352,49 +418,66 @@ def _wwit(corpus: Corpus, scenario: Mapping[str, str]) -> None:
         return
     if not w["possible"]:
         st.warning(f"No scenario crosses none of the red lines of {md(who)}: on "
-                 + md(", ".join(_term(corpus, b["term"]) for b in w["impossible"])) + " their red lines conflict.", icon=":material/block:")
+                   + md(", ".join(_term(corpus, b["term"]) for b in w["impossible"])) + " their red lines conflict.",
+                   icon=":material/block:")
         for b in w["impossible"]:
             _blocker_block(corpus, b)
         if w["changes"]:
-            st.caption(f"The other {len(w['changes'])} change(s) below would still be needed.")
+            st.caption(f"The other {_n(len(w['changes']), 'change', 'changes')} below would still be needed.")
     else:
         st.markdown(
-            f"**{len(w['changes'])} change(s)** to your scenario, and no fewer will do: each term where a red line of "
-            f"{md(who)} is crossed must change, and changing those is enough. On each, the option chosen costs the "
-            "other sides the fewest red lines, then the fewest demand points."
+            f"**{_n(len(w['changes']), 'change', 'changes')}** to your scenario, and no fewer will do: each term where a "
+            f"red line of {md(who)} is crossed must change, and changing those is enough. On each, the option chosen costs "
+            "the other sides the fewest red-line positions, then the fewest demand points."
         )
-    st.caption(OURS)
+    st.caption(f"{POSITIONS_NOTE} {OURS}")
     others = [s for s in corpus.side_ids if s not in sides]
-    rows = []
+    rows, costs = [], []
     for c in w["changes"]:
-        row = {"Term": _term(corpus, c["term"]), "From": _opt(corpus, c["term"], c["from"]), "To": _opt(corpus, c["term"], c["to"]),
-               "Red lines it meets": ", ".join(c["fixes"])}
-        for s in others:
-            k = c["cost"][s]
-            row[f"{_side_name(corpus, s)}: red lines"] = f"{k['red_lines_before']} → {k['red_lines_after']}"
-            row[f"{_side_name(corpus, s)}: points"] = f"{k['points_before']} → {k['points_after']}"
-        rows.append(row)
+        met = c["positions_met"]
+        term = _term(corpus, c["term"])
+        rows.append({"Term": term, "Red-line positions it meets": len(met),
+                     "Change to": _opt(corpus, c["term"], c["to"]), "From (your scenario)": _opt(corpus, c["term"], c["from"])})
+        if others:
+            cost = {"Term": term}
+            for s in others:
+                k = c["cost"][s]
+                cost[_side_name(corpus, s)] = (f"{k['red_lines_before']} → {k['red_lines_after']} positions; "
+                                               f"{k['points_before']} → {k['points_after']} points")
+            costs.append(cost)
     if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True)
+        _table(pd.DataFrame(rows))
+        if costs:
+            st.markdown("**What each change costs the other sides** (on that term, before → after: their red-line "
+                        "positions crossed; their demand points met)")
+            _table(pd.DataFrame(costs))
+        with st.expander("The red lines crossed now, with every report's quote"):
+            _positions(corpus, w["positions_crossed_before"])
         with st.expander("Every option the red lines allow, per term, and its cost to the others"):
             alt_rows = [
                 {"Term": _term(corpus, c["term"]), "Option": _opt(corpus, c["term"], a["option"]),
-                 "Other sides' red lines crossed": a["others_red_lines"], "Other sides' points met": a["others_points"],
+                 "Other sides' red-line positions crossed": a["others_red_lines"], "Other sides' points met": a["others_points"],
                  "Points met for " + who: a["own_points"], "Chosen": "yes" if a["option"] == c["to"] else ""}
                 for c in w["changes"] for a in c["alternatives"]
             ]
-            st.dataframe(pd.DataFrame(alt_rows), hide_index=True)
+            _table(pd.DataFrame(alt_rows))
     effect = w["effect"]
     table = pd.DataFrame([
-        {"Side": _side_name(corpus, s), "Red lines crossed now": v["red_lines_before"], "After": v["red_lines_after"],
+        {"Side": _side_name(corpus, s), "Red-line positions crossed now": v["red_lines_before"], "After": v["red_lines_after"],
          "Share of demands met now": f"{v['satisfaction_before']:.0%}", "After ": f"{v['satisfaction_after']:.0%}"}
         for s, v in effect.items()
     ])
     _chart(effect_figure(corpus, effect), "landscape_chart_wwit",
-           "Grouped bar chart: each side's weighted share of demands met, in your scenario and after the changes. The same data is in the table below.",
+           "Grouped bar chart: each side's weighted share of demands met, in your scenario and after the changes. "
+           "The same data is in the table below.",
            table)
     if w["possible"]:
         _open_button(w["result"], key="landscape_open_wwit", label="Open the scenario after these changes")
+
+
+def _pair_label(p: Mapping[str, Any], i: int) -> str:
+    a, b = p["a"], p["b"]
+    return f"#{i + 1}: {a['analyst_name']} ({a['outcome_label']}) vs {b['analyst_name']} ({b['outcome_label']})"
 
 
 def _analysts(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, str]) -> None:
@@ -405,20 +488,36 @@ def _analysts(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, st
         return
     st.markdown(
         f"{_pct(an['covered_by_some_prediction']['share'])} of all scenarios meet every condition of at least one analyst's "
-        f"prediction. In **{_pct(an['contested']['share'])}**, two analysts predict different outcomes "
-        f"({an['disagreement_count']} pairs of predictions). Different outcomes are not always incompatible: each pair "
-        "is a question for discussion."
+        "prediction. Two analysts **disagree** where both their predictions apply and the outcomes they foresee exclude "
+        f"each other: {_n(an['disagreement_count'], 'pair', 'pairs')} of predictions, applying in "
+        f"**{_pct(an['contested']['share'])}** of all scenarios."
     )
-    st.caption(OURS + " A prediction's region is the scenarios meeting all of its conditions (our coding of the text).")
+    st.caption(
+        f"Context, not disagreements: {_n(an['compatible_pairs'], 'other pair', 'other pairs')} of overlapping predictions "
+        "foresee different outcomes that can both happen, and two analysts foresee merely different outcomes in "
+        f"{_pct(an['different_outcomes']['share'])} of all scenarios. Which outcomes exclude each other is ours "
+        "(scenarios/outcomes.yaml). " + OURS + " A prediction's region is the scenarios meeting all of its conditions "
+        "(our coding of the text)."
+    )
     names = [a["name"] for a in an["analysts"]]
     counts = an["disagreement_matrix"]["counts"]
-    st.markdown("**Disagreement map**: pairs of predictions (one by each analyst) with different outcomes that can both apply")
-    table = pd.DataFrame(counts, columns=names)
-    table.insert(0, "Analyst", names)
-    _chart(heatmap_figure([[float(v) for v in row] for row in counts], names, names, ".0f", "Pairs"),
-           "landscape_chart_disagreement",
-           "Heatmap: for each two analysts, how many pairs of their predictions foresee different outcomes for overlapping scenarios. The same data is in the table below.",
-           table)
+    # The map shows the analysts in some disagreement; the others are named beneath it.
+    involved = [k for k, row in enumerate(counts) if any(row)]
+    if involved:
+        st.markdown("**Disagreement map**: pairs of predictions (one by each analyst) whose outcomes exclude each other "
+                    "and that can both apply")
+        sub_names = [names[k] for k in involved]
+        sub = [[counts[r][c] for c in involved] for r in involved]
+        table = pd.DataFrame(sub, columns=sub_names)
+        table.insert(0, "Analyst", sub_names)
+        _chart(heatmap_figure([[float(v) for v in row] for row in sub], sub_names, sub_names, ".0f", "Pairs"),
+               "landscape_chart_disagreement",
+               "Heatmap: for each two analysts, how many pairs of their predictions foresee outcomes that exclude each "
+               "other for overlapping scenarios. The same data is in the table below.",
+               table)
+        left_out = [names[k] for k in range(len(names)) if k not in involved]
+        if left_out:
+            st.caption("In no disagreement, so not on the map: " + md("; ".join(left_out)) + ".")
     om = an["outcome_matrix"]
     outcome_labels = [o["label"] for o in an["outcomes"]]
     st.markdown("**Coverage**: the share of all scenarios in which each analyst predicts each outcome")
@@ -426,44 +525,63 @@ def _analysts(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, st
     cov.insert(0, "Analyst", names)
     _chart(heatmap_figure([[float("nan") if v is None else v for v in row] for row in om["share"]], outcome_labels, names, ".0%", "Share"),
            "landscape_chart_coverage",
-           "Heatmap: for each analyst and outcome, the share of all scenarios meeting every condition of one of the analyst's predictions of that outcome. The same data is in the table below.",
+           "Heatmap: for each analyst and outcome, the share of all scenarios meeting every condition of one of the "
+           "analyst's predictions of that outcome. The same data is in the table below.",
            cov)
 
     pairs = disagreements(corpus, scenario, limit=None)
     if not pairs:
+        st.markdown("No two analysts' predictions with outcomes that exclude each other apply to the same scenario.")
         return
     st.markdown("**The disagreements**, widest overlap first (the example is the overlapping scenario nearest yours)")
     rows = [
-        {"#": i + 1, "Analyst A": p["a"]["analyst_name"], "predicts": p["a"]["outcome_label"],
-         "Analyst B": p["b"]["analyst_name"], "predicts ": p["b"]["outcome_label"],
-         "Share of all scenarios": f"{p['share']:.1%}", "Changes from your scenario": p["changes"]}
+        {"#": i + 1, "Share of all scenarios": f"{p['share']:.1%}", "Changes from your scenario": p["changes"],
+         "One analyst predicts": f"{p['a']['analyst_name']}: {p['a']['outcome_label']}",
+         "Another predicts": f"{p['b']['analyst_name']}: {p['b']['outcome_label']}"}
         for i, p in enumerate(pairs)
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    _table(pd.DataFrame(rows))
     pick = st.selectbox("Read a disagreement", options=list(range(len(pairs))),
-                        format_func=lambda i: f"#{i + 1}: {pairs[i]['a']['analyst_name']} ({pairs[i]['a']['outcome_label']}) vs "
-                                              f"{pairs[i]['b']['analyst_name']} ({pairs[i]['b']['outcome_label']})",
-                        key="landscape_disagreement_pick")
+                        format_func=lambda i: _pair_label(pairs[i], i), key="landscape_disagreement_pick")
     if pick is None:
         return
     p = pairs[pick]
     where = "; ".join(f"{_term(corpus, t)}: {_opts(corpus, t, o)}" for t, o in p["region"].items()) or "any scenario"
-    st.markdown(f"Both apply where {md(where)}.")
+    st.markdown(f"Both apply where {md(where)}; the outcomes exclude each other.")
     cols = st.columns(2)
     for col, side in zip(cols, ("a", "b")):
         q = p[side]
         with col:
             st.markdown(f"**{md(q['analyst_name'])}**: {md(q['outcome_label'])}")
             st.markdown(f"> {md(q['quote'])}")
-            st.caption(f"{md(q['source_label'])} · `{q['id']}` · our summary: {md(q['summary'])}")
+            st.caption(f"{md(q['source_label'])} · {_code(q['id'])} · our summary: {md(q['summary'])}")
     if p["changes"]:
-        st.dataframe(pd.DataFrame(_diff_rows(corpus, scenario, p["example"])), hide_index=True)
+        _table(pd.DataFrame(_diff_rows(corpus, scenario, p["example"])))
         _open_button(p["example"], key="landscape_open_disagreement", label="Open the nearest scenario where both apply")
     else:
         st.markdown("Your scenario is one where both apply.")
 
 
 # --- The view ----------------------------------------------------------------------------------
+
+
+def _section() -> str:
+    """The segmented control choosing the section; its choice survives other views being shown."""
+    ss = st.session_state
+    if ss.get(SECTION) not in SECTIONS:
+        ss[SECTION] = DEFAULT_SECTION
+    if ss.get(SECTION_CONTROL) not in SECTIONS:
+        ss[SECTION_CONTROL] = ss[SECTION]
+    choice = st.segmented_control(
+        "Part of the landscape",
+        options=list(SECTIONS),
+        format_func=SECTIONS.get,
+        key=SECTION_CONTROL,
+        required=True,
+        label_visibility="collapsed",
+    )
+    ss[SECTION] = choice if choice in SECTIONS else DEFAULT_SECTION
+    return ss[SECTION]
 
 
 def render_landscape(corpus: Corpus, scenario: dict[str, str]) -> None:
@@ -473,23 +591,23 @@ def render_landscape(corpus: Corpus, scenario: dict[str, str]) -> None:
     st.markdown("### The negotiation landscape")
     st.caption(
         f"Every combination of options across the {len(data['terms'])} terms: {_count(data['scenarios'])} scenarios, "
-        f"against {data['red_lines']} red lines and {len(data['analysts']['coverage'])} predictions. {OURS}"
+        f"against {data['red_line_positions']} red-line positions ({data['red_lines']} reports) and "
+        f"{len(data['analysts']['coverage'])} predictions. {OURS}"
     )
     all_zone = next((z for z in data["zopa"] if len(z["sides"]) == len(data["sides"])), None)
-    m1, m2, m3 = st.columns(3)
-    m1.metric("Scenarios", _count(data["scenarios"]))
+    metrics: list[tuple[str, Any]] = [("Scenarios", _count(data["scenarios"]))]
     if all_zone is not None:
-        m2.metric("Acceptable to every side (no red line crossed)", _count(all_zone["count"]))
-    m3.metric("Fewest red lines any scenario crosses", data["closest_optimum"]["red_lines_crossed"])
+        metrics.append(("Acceptable to every side (no red line crossed)", _count(all_zone["count"])))
+    metrics.append(("Fewest red-line positions any scenario crosses", data["closest_optimum"]["red_lines_crossed"]))
+    # As many columns as metrics: an empty column would leave a blank box in the row.
+    for col, (label, value) in zip(st.columns(len(metrics)), metrics):
+        col.metric(label, value)
 
-    tabs = st.tabs(["Zone of agreement", "Closest compromises", "Frontier", "What would it take", "Analysts"])
-    with tabs[0]:
-        _zones(corpus, data, scenario)
-    with tabs[1]:
-        _closest(corpus, data, scenario)
-    with tabs[2]:
-        _frontier(corpus, data)
-    with tabs[3]:
-        _wwit(corpus, scenario)
-    with tabs[4]:
-        _analysts(corpus, data, scenario)
+    body: dict[str, Callable[[], None]] = {
+        "zones": lambda: _zones(corpus, data, scenario),
+        "closest": lambda: _closest(corpus, data, scenario),
+        "frontier": lambda: _frontier(corpus, data),
+        "wwit": lambda: _wwit(corpus, scenario),
+        "analysts": lambda: _analysts(corpus, data, scenario),
+    }
+    body[_section()]()

@@ -1,6 +1,6 @@
 """The negotiation landscape: every scenario at once, answered exactly without enumerating it.
 
-The space is every combination of options across all terms (`Corpus.space_size()`; hundreds of
+The space is every combination of options across all terms (`Corpus.space_size()`; tens of
 millions of scenarios on the real data). Nothing here loops over scenarios. It relies on two
 facts about the data model:
 
@@ -11,6 +11,14 @@ facts about the data model:
 2. **Every prediction's full-match region is a product set too**: its conditions' options on
    their terms, every option elsewhere.
 
+**Red lines are counted as positions.** Red lines of one side on one term that accept the same
+options are one *position*, however many sources report it (the data often has the same red
+line from two sources). Every count of red lines crossed here (closest compromises, the
+histogram, the frontier's witnesses, "what would it take" and its costs) counts positions; each
+position carries every report (id, quote, source). Demand points (and so satisfaction) count
+every report, as on the scenario page. `red_lines` in the report is the number of reports,
+`red_line_positions` the number of positions.
+
 What is computed (all of it is ours: the project's arithmetic over the curated claims):
 
 - **Zone of possible agreement** (`zopa`) for a set of sides: the scenarios crossing none of
@@ -19,32 +27,35 @@ What is computed (all of it is ours: the project's arithmetic over the curated c
   Listed for each side alone, each pair, every set but one (who is the hold-out) and all sides.
 - **Blockers**: the minimal (by inclusion) sets of red lines that no scenario can satisfy
   together. A red line constrains one term, so a minimal conflicting set lies within one term:
-  it is a minimal cover of that term's options by the red lines' *excluded* options. Red lines of
-  one side with the same options on the same term (one position, reported by several sources)
-  form one *position*; a blocker is a set of positions, and any one red line per position is a
-  minimal conflicting set of red lines. A side set's zone is empty exactly when a blocker's
-  sides are all in it; two red lines of the *same* side can conflict (sources disagree).
+  it is a minimal cover of that term's options by the positions' *excluded* options. A blocker
+  is a set of positions, and any one red line per position is a minimal conflicting set of red
+  lines. A side set's zone is empty exactly when a blocker's sides are all in it; two red lines
+  of the *same* side can conflict (sources disagree).
 - **Closest compromises**: the scenarios with the lowest cost, lexicographic: first the number
-  of red lines crossed (all sides), then the demand points left unmet (weights from
+  of red-line positions crossed (all sides), then the demand points left unmet (weights from
   `schema.STRENGTH_WEIGHT`: red line 3, demand 2, preference 1). The cost is a sum of per-term
   costs, so the optimum is the sum of per-term minima, the set of optimal scenarios is the
   product of the per-term argmin sets, and the k best come from an exact k-best merge of the
   per-term sorted costs (a heap over index vectors, each generated once). Among equal costs the
   term's default option comes first. `red_line_histogram` gives, exactly, how many scenarios
-  cross 0, 1, 2, ... red lines (a product of per-term generating polynomials).
+  cross 0, 1, 2, ... positions (a product of per-term generating polynomials).
 - **Pareto frontier** of side satisfaction (each side's weighted demand points met, as in
   `evaluate`): dynamic programming over terms keeping only the non-dominated partial sums
   (one witness scenario each). Since the total is a sum over terms, a dominated partial sum can
   never complete to a non-dominated total, so the frontier is exact. The witness of each point
-  crosses the fewest red lines among all scenarios with exactly those satisfaction levels.
+  crosses the fewest positions among all scenarios with exactly those satisfaction levels.
 - **What would it take** (`what_would_it_take`): from a scenario, the fewest term changes that
   leave a side (or a set of sides) crossing none of its red lines, and what each change costs
-  the other sides (see the function for the proof that the count is minimal).
+  the other sides in positions and points (see the function for the proof that the count is
+  minimal).
 - **Where the analysts stand**: each prediction's region and its share of the space; each
-  analyst's (exact) union of regions; pairs of predictions by different analysts with different
-  outcomes whose regions intersect ("disagreements": different outcomes, not necessarily
-  incompatible ones), with the size of the overlap and the overlapping scenario nearest a given
-  one; and the share of the space where such a disagreement applies.
+  analyst's (exact) union of regions; **disagreements**: pairs of predictions by different
+  analysts whose regions overlap *and* whose outcomes exclude each other
+  (`Corpus.outcomes_exclude`, from scenarios/outcomes.yaml), with the size of the overlap and
+  the overlapping scenario nearest a given one; the share of the space where a disagreement
+  applies (`contested`). As context only, clearly apart: overlapping pairs whose outcomes
+  differ but do not exclude each other (`compatible_pairs`; not disagreements), and the share
+  of the space where two analysts merely predict different outcomes (`different_outcomes`).
 
 `space_report(corpus)` is computed once per data version (and content) and cached: treat the
 returned dict as read-only. Counts are Python ints (exact at any size).
@@ -83,11 +94,17 @@ OURS = (
 
 METHOD = {
     "space": "Every combination of one option per term; `scenarios` is how many there are.",
+    "positions": (
+        "Red lines of one side on one term that accept the same options are one position, however "
+        "many sources report it; counts of red lines crossed count positions (each lists every "
+        "report and its quote). Demand points and satisfaction count every report, as on the "
+        "scenario page."
+    ),
     "zopa": (
         "For a set of sides, the scenarios that cross none of their red lines. Per term, the "
         "allowed options are those every one of their red lines on that term accepts; `count` is "
         "the product of the numbers of allowed options; `examples` are the zone's scenarios that "
-        "cross the fewest red lines of any side (then leave the fewest demand points unmet)."
+        "cross the fewest red-line positions of any side (then leave the fewest demand points unmet)."
     ),
     "blockers": (
         "Minimal sets of red lines that no scenario can satisfy together (each lies within one "
@@ -96,24 +113,27 @@ METHOD = {
         "the sides of one of these blockers all belong to it."
     ),
     "closest": (
-        "Scenarios ranked by the number of red lines crossed (all sides), then by demand points "
-        "unmet (red line 3, demand 2, preference 1); exact k-best over the whole space; among ties "
-        "each term's default option comes first."
+        "Scenarios ranked by the number of red-line positions crossed (all sides), then by demand "
+        "points unmet (red line 3, demand 2, preference 1); exact k-best over the whole space; "
+        "among ties each term's default option comes first."
     ),
     "frontier": (
         "Satisfaction vectors (each side's weighted share of its demands met, as on the scenario "
         "page) that no other scenario improves for one side without lowering another's; one "
-        "witness scenario each, the one crossing the fewest red lines."
+        "witness scenario each, the one crossing the fewest red-line positions."
     ),
     "what_would_it_take": (
         "From a scenario, the fewest term changes that leave the side crossing none of its red "
         "lines: exactly the terms where it crosses one; on each, the option its red lines accept "
-        "that crosses the fewest red lines of the other sides, then costs them the fewest points."
+        "that crosses the fewest red-line positions of the other sides, then costs them the fewest "
+        "points."
     ),
     "analysts": (
         "A prediction's region is the scenarios meeting every one of its conditions. Two "
-        "predictions by different analysts with different outcomes disagree where their regions "
-        "overlap (different outcomes need not be incompatible: a prompt for discussion)."
+        "predictions by different analysts disagree where their regions overlap and their "
+        "outcomes exclude each other (declared in scenarios/outcomes.yaml, `excludes`, read both "
+        "ways). Overlapping predictions with different outcomes that do not exclude each other are "
+        "not disagreements; they are counted apart, as context."
     ),
 }
 
@@ -145,17 +165,21 @@ class _Space:
     dem_mask: tuple[int, ...]
     dem_w: tuple[int, ...]
     dem_red: tuple[bool, ...]
-    red_cross: list[np.ndarray]  # [t] (S, n_t): red lines of side s crossed by option o
+    dem_pos: tuple[int, ...]  # the position of each red-line demand (-1 for other demands)
+    positions: tuple[tuple[int, int, int, tuple[int, ...]], ...]  # (term, side, mask, demand indices)
+    red_cross: list[np.ndarray]  # [t] (S, n_t): red-line positions of side s crossed by option o
     pts: list[np.ndarray]  # [t] (S, n_t): demand points of side s met by option o
     term_w: np.ndarray  # (T, S): weight of side s's demands on term t
     total_w: np.ndarray  # (S,)
     red_allowed: list[list[int]]  # [t][s]: options all of s's red lines on t accept
     red_on: list[list[list[int]]]  # [t][s]: indices of s's red-line demands on t
-    cost: list[list[int]]  # [t][o]: closest-compromise cost (red lines * BIG + unmet points)
+    pos_on: list[list[list[int]]]  # [t][s]: indices of s's positions on t
+    cost: list[list[int]]  # [t][o]: closest-compromise cost (positions * BIG + unmet points)
     big: int
     predictions: tuple[s.Prediction, ...]
     pred_box: tuple[tuple[tuple[int, int], ...], ...]  # per prediction: ((t, mask), ...) non-trivial
     pred_empty: tuple[bool, ...]  # a prediction whose conditions no scenario meets
+    excludes: frozenset[frozenset[str]]  # pairs of the predictions' outcomes that exclude each other
     _cache: dict = field(default_factory=dict)
 
     @property
@@ -196,12 +220,18 @@ class _Space:
         return out
 
     def crossed_ids(self, choice: Sequence[int], sides: Iterable[int] | None = None) -> list[str]:
+        """The red-line reports (demand ids) the scenario crosses."""
         keep = set(range(self.S)) if sides is None else set(sides)
         return [
             d.id
             for i, d in enumerate(self.demands)
             if self.dem_red[i] and self.dem_s[i] in keep and not (self.dem_mask[i] >> choice[self.dem_t[i]] & 1)
         ]
+
+    def crossed_positions(self, choice: Sequence[int], sides: Iterable[int] | None = None) -> list[int]:
+        """The red-line positions (indices into `positions`) the scenario crosses."""
+        keep = set(range(self.S)) if sides is None else set(sides)
+        return [k for k, (t, si, mask, _) in enumerate(self.positions) if si in keep and not (mask >> choice[t] & 1)]
 
     def satisfaction(self, pts: np.ndarray) -> dict[str, float]:
         return {
@@ -241,15 +271,28 @@ def _build(corpus: Corpus) -> _Space:
     term_w = np.zeros((T, S), dtype=np.int64)
     red_allowed = [[(1 << n) - 1 for _ in range(S)] for n in sizes]
     red_on: list[list[list[int]]] = [[[] for _ in range(S)] for _ in range(T)]
+    pos_on: list[list[list[int]]] = [[[] for _ in range(S)] for _ in range(T)]
+    pos_key: dict[tuple[int, int, int], int] = {}
+    pos_ids: list[list[int]] = []
+    dem_pos = [-1] * len(demands)
     for i in range(len(demands)):
         t, si, mask, w = dem_t[i], dem_s[i], dem_mask[i], dem_w[i]
         member = np.array([mask >> o & 1 for o in range(sizes[t])], dtype=np.int64)
         pts[t][si] += w * member
         term_w[t, si] += w
         if dem_red[i]:
-            red_cross[t][si] += 1 - member
             red_allowed[t][si] &= mask
             red_on[t][si].append(i)
+            key = (t, si, mask)
+            if key not in pos_key:
+                # A new position: only its first report adds to the red lines crossed.
+                pos_key[key] = len(pos_ids)
+                pos_ids.append([])
+                pos_on[t][si].append(pos_key[key])
+                red_cross[t][si] += 1 - member
+            dem_pos[i] = pos_key[key]
+            pos_ids[pos_key[key]].append(i)
+    positions = tuple((t, si, mask, tuple(pos_ids[k])) for (t, si, mask), k in pos_key.items())
     total_w = term_w.sum(axis=0) if T else np.zeros(S, dtype=np.int64)
 
     big = int(sum(dem_w)) + 1
@@ -279,6 +322,11 @@ def _build(corpus: Corpus) -> _Space:
         empties.append(any(m == 0 for m in box.values()))
         boxes.append(tuple(sorted((t, m) for t, m in box.items() if m != (1 << sizes[t]) - 1)))
 
+    outcome_ids = sorted({p.outcome for p in preds})
+    excludes = frozenset(
+        frozenset((a, b)) for a, b in itertools.combinations(outcome_ids, 2) if corpus.outcomes_exclude(a, b)
+    )
+
     return _Space(
         version=corpus.version,
         term_ids=term_ids,
@@ -292,17 +340,21 @@ def _build(corpus: Corpus) -> _Space:
         dem_mask=tuple(dem_mask),
         dem_w=tuple(dem_w),
         dem_red=tuple(dem_red),
+        dem_pos=tuple(dem_pos),
+        positions=positions,
         red_cross=red_cross,
         pts=pts,
         term_w=term_w,
         total_w=total_w,
         red_allowed=red_allowed,
         red_on=red_on,
+        pos_on=pos_on,
         cost=cost,
         big=big,
         predictions=tuple(preds),
         pred_box=tuple(boxes),
         pred_empty=tuple(empties),
+        excludes=excludes,
     )
 
 
@@ -323,6 +375,7 @@ def _fingerprint(corpus: Corpus) -> str:
         h.update(repr((d.id, d.side, d.term, tuple(d.options), d.strength.value, d.quote, d.source)).encode())
     for p in corpus.predictions:
         h.update(repr((p.id, p.analyst, p.outcome, [(c.term, tuple(c.options)) for c in p.conditions], p.quote)).encode())
+    h.update(repr(sorted((o.id, o.label, tuple(o.excludes)) for o in corpus.outcomes.values())).encode())
     h.update(repr([(p.id, sorted(p.scenario.items())) for p in corpus.presets]).encode())
     return h.hexdigest()[:16]
 
@@ -423,14 +476,15 @@ def _sorted_costs(sp: _Space, masks: Sequence[int] | None = None) -> list[list[t
     return lists
 
 
-def _scenario_row(sp: _Space, choice: Sequence[int]) -> dict[str, Any]:
+def _scenario_row(corpus: Corpus, sp: _Space, choice: Sequence[int]) -> dict[str, Any]:
     red = sp.side_red(choice)
     pts = sp.side_pts(choice)
-    crossed = sp.crossed_ids(choice)
+    crossed = sp.crossed_positions(choice)
     return {
         "scenario": sp.named(choice),
         "red_lines_crossed": len(crossed),
-        "red_lines": crossed,
+        "red_lines": [_position_record(corpus, sp, k) for k in crossed],
+        "red_line_reports": sp.crossed_ids(choice),
         "by_side": {sid: int(red[i]) for i, sid in enumerate(sp.side_ids)},
         "unmet_points": int(sp.total_w.sum() - pts.sum()),
         "satisfaction": sp.satisfaction(pts),
@@ -438,13 +492,16 @@ def _scenario_row(sp: _Space, choice: Sequence[int]) -> dict[str, Any]:
 
 
 def closest(corpus: Corpus, k: int = CLOSEST_K, within: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    """The k scenarios crossing the fewest red lines (then leaving the fewest points unmet).
+    """The k scenarios crossing the fewest red-line positions (then leaving the fewest points unmet).
 
-    With `within` (side ids), only scenarios crossing none of those sides' red lines count.
+    Each row: `scenario`, `red_lines_crossed` (positions), `red_lines` (those positions, each
+    with its `reports`), `red_line_reports` (the demand ids), `by_side` (positions per side),
+    `unmet_points`, `satisfaction`. With `within` (side ids), only scenarios crossing none of
+    those sides' red lines count.
     """
     sp = _space(corpus)
     masks = _zone_masks(sp, [sp.side_ids.index(x) for x in within]) if within else None
-    return [_scenario_row(sp, ch) for _, ch in _k_best(_sorted_costs(sp, masks), k)]
+    return [_scenario_row(corpus, sp, ch) for _, ch in _k_best(_sorted_costs(sp, masks), k)]
 
 
 def _histogram(sp: _Space) -> list[int]:
@@ -544,14 +601,26 @@ def _red_line_record(corpus: Corpus, sp: _Space, i: int, position: int | None = 
     return out
 
 
+def _position_record(corpus: Corpus, sp: _Space, k: int) -> dict[str, Any]:
+    """One red-line position: its side, term and accepted options, and every report of it."""
+    t, si, mask, ids = sp.positions[k]
+    return {
+        "side": sp.side_ids[si],
+        "term": sp.term_ids[t],
+        "options": [sp.options[t][o] for o in _bits(mask, sp.sizes[t])],
+        "reports": [_red_line_record(corpus, sp, i) for i in ids],
+    }
+
+
 def _positions(sp: _Space, t: int, sides: Iterable[int]) -> list[tuple[int, int, list[int]]]:
-    """(side, allowed mask, red-line demand indices) for the sides' distinct red lines on term t."""
-    out: dict[tuple[int, int], list[int]] = {}
+    """(side, allowed mask, red-line demand indices) for the sides' positions on term t."""
+    out = []
     for si in sides:
-        for i in sp.red_on[t][si]:
-            if sp.dem_mask[i] & sp.full(t) != sp.full(t):  # a red line accepting every option blocks nothing
-                out.setdefault((si, sp.dem_mask[i] & sp.full(t)), []).append(i)
-    return [(si, mask, ids) for (si, mask), ids in out.items()]
+        for k in sp.pos_on[t][si]:
+            _, _, mask, ids = sp.positions[k]
+            if mask & sp.full(t) != sp.full(t):  # a red line accepting every option blocks nothing
+                out.append((si, mask & sp.full(t), list(ids)))
+    return out
 
 
 def _blocker(corpus: Corpus, sp: _Space, t: int, pos: Sequence[tuple[int, int, list[int]]]) -> dict[str, Any]:
@@ -734,10 +803,13 @@ def what_would_it_take(corpus: Corpus, scenario: Mapping[str, str], sides: str |
     term, no option meets all of those red lines, so no scenario at all leaves the sides crossing
     none: impossible, and the conflicting red lines are shown. Hence the minimum is exactly |C|.
 
-    On each changed term, the option chosen among the accepted ones crosses the fewest red lines
-    of the other sides, then costs them the fewest demand points, then gives `sides` the most
-    points (then the default, then the term's order). The costs are per term and add up, so this
-    choice is also best for the other sides' totals among all |C|-change answers.
+    On each changed term, the option chosen among the accepted ones crosses the fewest red-line
+    positions of the other sides, then costs them the fewest demand points, then gives `sides`
+    the most points (then the default, then the term's order). The costs are per term and add
+    up, so this choice is also best for the other sides' totals among all |C|-change answers.
+
+    Each change lists `fixes` (the red-line reports it meets) and `positions_met` (those reports
+    grouped into positions, with quotes); `cost` and `effect` count positions.
     """
     return _wwit(corpus, _space(corpus), scenario, sides)
 
@@ -756,6 +828,7 @@ def _wwit(corpus: Corpus, sp: _Space, scenario: Mapping[str, str], sides: str | 
         if masks[t] >> o & 1:
             continue
         fixes = [sp.demands[i].id for si in mine for i in sp.red_on[t][si] if not (sp.dem_mask[i] >> o & 1)]
+        met = [k for si in mine for k in sp.pos_on[t][si] if not (sp.positions[k][2] >> o & 1)]
         if masks[t] == 0:
             pos = _shrink_blocker(sp, t, _positions(sp, t, mine))
             impossible.append({**_blocker(corpus, sp, t, pos), "crossed_now": fixes})
@@ -792,6 +865,7 @@ def _wwit(corpus: Corpus, sp: _Space, scenario: Mapping[str, str], sides: str | 
             "from": sp.options[t][o],
             "to": sp.options[t][best],
             "fixes": fixes,
+            "positions_met": [_position_record(corpus, sp, k) for k in met],
             "cost": cost,
             "alternatives": [{k: v for k, v in x.items() if not k.startswith("_")} for x in alts],
         })
@@ -818,6 +892,7 @@ def _wwit(corpus: Corpus, sp: _Space, scenario: Mapping[str, str], sides: str | 
         "result": sp.named(result) if not impossible else None,
         "partial_result": sp.named(result),
         "crossed_before": sp.crossed_ids(choice, mine),
+        "positions_crossed_before": [_position_record(corpus, sp, k) for k in sp.crossed_positions(choice, mine)],
         "effect": effect,
     }
 
@@ -985,12 +1060,18 @@ def _region(sp: _Space, box: Sequence[tuple[int, int]]) -> dict[str, list[str]]:
     return {sp.term_ids[t]: [sp.options[t][o] for o in _bits(m, sp.sizes[t])] for t, m in box}
 
 
-def _pairs(sp: _Space) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
-    """(i, j, overlap box) for predictions by different analysts, different outcomes, overlapping."""
+Pair = tuple[int, int, tuple[tuple[int, int], ...]]
+
+
+def _overlapping_pairs(sp: _Space) -> tuple[list[Pair], list[Pair]]:
+    """Predictions by different analysts whose regions overlap, as (i, j, overlap box): those
+    whose outcomes exclude each other (the disagreements), and those whose outcomes differ but
+    are compatible (context only). Widest overlap first."""
     cached = sp._cache.get("pairs")
     if cached is not None:
         return cached
-    out = []
+    exclusive: list[Pair] = []
+    compatible: list[Pair] = []
     preds = sp.predictions
     for i in range(len(preds)):
         if sp.pred_empty[i]:
@@ -999,11 +1080,22 @@ def _pairs(sp: _Space) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
             if sp.pred_empty[j] or preds[i].analyst == preds[j].analyst or preds[i].outcome == preds[j].outcome:
                 continue
             box = _intersect(sp.pred_box[i], sp.pred_box[j])
-            if box is not None:
-                out.append((i, j, box))
-    out.sort(key=lambda x: (-_box_count(sp, x[2]), preds[x[0]].id, preds[x[1]].id))
-    sp._cache["pairs"] = out
-    return out
+            if box is None:
+                continue
+            if frozenset((preds[i].outcome, preds[j].outcome)) in sp.excludes:
+                exclusive.append((i, j, box))
+            else:
+                compatible.append((i, j, box))
+    for out in (exclusive, compatible):
+        out.sort(key=lambda x: (-_box_count(sp, x[2]), preds[x[0]].id, preds[x[1]].id))
+    sp._cache["pairs"] = (exclusive, compatible)
+    return exclusive, compatible
+
+
+def _pairs(sp: _Space) -> list[Pair]:
+    """The disagreements: (i, j, overlap box) for predictions by different analysts whose
+    regions overlap and whose outcomes exclude each other."""
+    return _overlapping_pairs(sp)[0]
 
 
 def _prediction_record(corpus: Corpus, sp: _Space, i: int) -> dict[str, Any]:
@@ -1026,7 +1118,8 @@ def _prediction_record(corpus: Corpus, sp: _Space, i: int) -> dict[str, Any]:
 
 
 def disagreements(corpus: Corpus, scenario: Mapping[str, str] | None = None, limit: int | None = DISAGREEMENTS_MAX) -> list[dict[str, Any]]:
-    """Pairs of predictions by different analysts, with different outcomes, that can both apply.
+    """Pairs of predictions by different analysts whose outcomes exclude each other (as
+    scenarios/outcomes.yaml declares) and that can both apply: their regions overlap.
 
     Largest overlap first. `example` is the overlapping scenario with the fewest changes from
     `scenario` (default: every term at its default); `changes` is how many.
@@ -1054,6 +1147,112 @@ def _disagreements(corpus: Corpus, sp: _Space, scenario: Mapping[str, str] | Non
 
 
 CELL_LIMIT = 1 << 18  # grid cells up to which the analysts' unions are counted on a grid
+CONTESTED_STATE_MAX = 50_000  # states of the contested count's programme before it gives up (None)
+
+
+def _term_order(boxes: Mapping[int, Mapping[int, int]]) -> list[int]:
+    """The terms the boxes name, in an order that completes boxes early (greedy): each step takes
+    the term leaving the fewest boxes half-processed, then completing the most."""
+    left = sorted({t for b in boxes.values() for t in b})
+    done: set[int] = set()
+    order = []
+    while left:
+        def score(t: int) -> tuple[int, int, int]:
+            seen = done | {t}
+            half = sum(1 for b in boxes.values() if b.keys() & seen and not b.keys() <= seen)
+            complete = sum(1 for b in boxes.values() if t in b and b.keys() <= seen)
+            return (half, -complete, t)
+
+        t = min(left, key=score)
+        order.append(t)
+        done.add(t)
+        left.remove(t)
+    return order
+
+
+def _contested_count(sp: _Space, pairs: Sequence[Pair]) -> int | None:
+    """Exact number of scenarios where both predictions of some pair match (for the disagreements:
+    where some disagreement applies). Any symmetric set of pairs will do.
+
+    Dynamic programming over the terms the paired predictions name, in `_term_order`. After some
+    terms, a partial scenario is summed up by a state: `open`, the paired predictions with
+    conditions still unseen whose seen conditions all hold, and `threat`, those of them partnered
+    by a prediction already complete and matching. Per term, the options that fail the same
+    predictions are taken together. When a prediction completes: if it is threatened, or
+    partners another completing at the same term, the partial scenario is contested whatever the
+    remaining terms (its count times their options is added and the state dropped); otherwise it
+    leaves `open` and threatens its open partners. An open prediction neither threatened nor
+    partnered by another open one can no longer make a pair and is dropped (dropping it strands
+    no other: it partners none of them). Those two rules keep the states few. Returns None if
+    they exceed CONTESTED_STATE_MAX (never on data the size of the real corpus).
+    """
+    if not pairs:
+        return 0
+    nodes = sorted({i for i, _, _ in pairs} | {j for _, j, _ in pairs})
+    bit = {i: k for k, i in enumerate(nodes)}  # predictions are bits of int masks
+    n_nodes = len(nodes)
+    adj = [0] * n_nodes
+    for i, j, _ in pairs:
+        adj[bit[i]] |= 1 << bit[j]
+        adj[bit[j]] |= 1 << bit[i]
+    boxes = {i: dict(sp.pred_box[i]) for i in nodes}
+    order = _term_order(boxes)
+    outside = math.prod(sp.sizes[t] for t in range(sp.T) if t not in set(order))
+    low_mask = (1 << n_nodes) - 1
+
+    def bits(mask: int) -> Iterable[int]:
+        while mask:
+            low = mask & -mask
+            yield low.bit_length() - 1
+            mask ^= low
+
+    def step(open_: int, threat: int, completing: int) -> int | None:
+        """The state after `completing` (open predictions whose last condition just held)
+        leave `open`; None if that completes a pair."""
+        if completing & threat:
+            return None
+        for k in bits(completing):
+            if adj[k] & completing:
+                return None
+        open_ &= ~completing
+        for k in bits(completing):
+            threat |= adj[k] & open_
+        threat &= open_
+        for k in bits(open_ & ~threat):
+            if not adj[k] & open_:
+                open_ &= ~(1 << k)
+        return open_ | threat << n_nodes if open_ else 0
+
+    seen: set[int] = set()
+    start = step(low_mask, 0, sum(1 << bit[i] for i in nodes if not boxes[i]))
+    if start is None:
+        return sp.space_size()
+    contested = 0
+    states: dict[int, int] = {start: 1} if start else {}
+    for k, t in enumerate(order):
+        seen.add(t)
+        ending = sum(1 << bit[i] for i in nodes if t in boxes[i] and boxes[i].keys() <= seen)
+        rest = math.prod(sp.sizes[u] for u in order[k + 1 :])
+        on_t = [i for i in nodes if t in boxes[i]]
+        classes = Counter(sum(1 << bit[i] for i in on_t if not boxes[i][t] >> o & 1) for o in range(sp.sizes[t]))
+        memo: dict[int, int | None] = {}
+        new: dict[int, int] = {}
+        for state, w in states.items():
+            open_state, threat_state = state & low_mask, state >> n_nodes
+            for killed, n in classes.items():
+                open_ = open_state & ~killed
+                key = open_ | (threat_state & open_) << n_nodes
+                if key not in memo:
+                    memo[key] = step(open_, threat_state & open_, open_ & ending)
+                nxt = memo[key]
+                if nxt is None:
+                    contested += w * n * rest
+                elif nxt:  # nothing open: no pair can complete any more; dropped
+                    new[nxt] = new.get(nxt, 0) + w * n
+        states = new
+        if len(states) > CONTESTED_STATE_MAX:
+            return None
+    return contested * outside
 
 
 class _Grid:
@@ -1165,49 +1364,37 @@ def _analysts(corpus: Corpus, sp: _Space) -> dict[str, Any]:
             "count": n,
             "share": share(n),
         })
-    pairs = _pairs(sp)
+    pairs, compatible = _overlapping_pairs(sp)
     counts = [[0] * len(analysts) for _ in analysts]
     for i, j, _ in pairs:
         a, b = analysts.index(preds[i].analyst), analysts.index(preds[j].analyst)
         counts[a][b] += 1
         counts[b][a] += 1
     any_pred = union(list(range(len(preds))))
-    # Where two analysts predict different outcomes: some two matching predictions differ in
-    # both analyst and outcome. A set of predictions in which every two share one of them all
-    # share one analyst or all share one outcome (if two share only the analyst, a third sharing
-    # something with both must have the same analyst too), so a scenario is contested exactly
-    # when its matching predictions name two or more analysts and two or more outcomes.
+    # Contested: where a disagreement applies, i.e. the union of the pairs' overlap boxes.
+    if not pairs:
+        contested: int | None = 0
+    elif grid.ok:
+        cells = np.zeros(len(grid.weights), dtype=bool)
+        for i, j, _ in pairs:
+            cells |= rows[i] & rows[j]
+        contested = grid.count(cells)
+    else:
+        contested = _contested_count(sp, pairs)
+    # Context, not disagreements: where two analysts merely predict different outcomes (some two
+    # matching predictions differ in both analyst and outcome): the same programme over every
+    # overlapping pair. On the grid, a shortcut: a set of predictions in which every two share
+    # one of them all share one analyst or all share one outcome (if two share only the analyst,
+    # a third sharing something with both must have the same analyst too), so a scenario counts
+    # exactly when its matching predictions name two or more analysts and two or more outcomes.
     if grid.ok and live:
         by_a = np.array([np.logical_or.reduce([rows[i] for i in live if preds[i].analyst == a]) for a in analysts
                          if any(preds[i].analyst == a for i in live)])
         by_o = np.array([np.logical_or.reduce([rows[i] for i in live if preds[i].outcome == o]) for o in outcomes
                          if any(preds[i].outcome == o for i in live)])
-        contested = grid.count((by_a.sum(axis=0) >= 2) & (by_o.sum(axis=0) >= 2))
-    elif not pairs:
-        contested = 0
+        different = grid.count((by_a.sum(axis=0) >= 2) & (by_o.sum(axis=0) >= 2))
     else:
-        # Not contested = (at most one analyst) or (at most one outcome); each term is counted
-        # from "no prediction of this set matches" = size - union(set).
-        def none_of(indices: Sequence[int]) -> int | None:
-            u = union(indices)
-            return None if u is None else size - u
-
-        everyone = list(range(len(preds)))
-        f_all = none_of(everyone)
-        groups = [
-            [[i for i in everyone if preds[i].analyst != a] for a in analysts],
-            [[i for i in everyone if preds[i].outcome != o] for o in outcomes],
-            [[i for i in everyone if (preds[i].analyst, preds[i].outcome) != ao]
-             for ao in dict.fromkeys((p.analyst, p.outcome) for p in preds)],
-        ]
-        sums = []
-        for g in groups:
-            vals = [none_of(x) for x in g]
-            if f_all is None or any(v is None for v in vals):
-                sums.append(None)
-            else:
-                sums.append(f_all + sum(v - f_all for v in vals))
-        contested = None if None in sums else size - (sums[0] + sums[1] - sums[2])
+        different = _contested_count(sp, [*pairs, *compatible])
     return {
         "analysts": [{"id": a, "name": name(a)} for a in analysts],
         "outcomes": [{"id": o, "label": corpus.outcomes[o].label if o in corpus.outcomes else o} for o in outcomes],
@@ -1217,9 +1404,15 @@ def _analysts(corpus: Corpus, sp: _Space) -> dict[str, Any]:
         "disagreement_matrix": {"analysts": analysts, "counts": counts},
         "covered_by_some_prediction": {"count": any_pred, "share": share(any_pred)},
         "contested": {"count": contested, "share": share(contested)},
-        "unions_exact": all(x is not None for x in [any_pred, contested] + [a["count"] for a in by_analyst] + [v for r in matrix for v in r]),
+        "different_outcomes": {"count": different, "share": share(different)},
+        "unions_exact": all(
+            x is not None
+            for x in [any_pred, contested, different] + [a["count"] for a in by_analyst] + [v for r in matrix for v in r]
+        ),
         "disagreement_count": len(pairs),
         "disagreements": _disagreements(corpus, sp, None, DISAGREEMENTS_MAX),
+        "compatible_pairs": len(compatible),
+        "excluding_outcomes": sorted(sorted(x) for x in sp.excludes),
     }
 
 
@@ -1289,12 +1482,14 @@ def _wwit_table(corpus: Corpus, sp: _Space) -> list[dict[str, Any]]:
 def space_report(corpus: Corpus) -> dict[str, Any]:
     """The whole space: zones, blockers, closest compromises, frontier, analysts (cached; read-only).
 
-    Keys: `scenarios` (the space's size), `zopa` (`{sides, count, share, empty, examples, allowed,
-    conflicting_terms, blockers}` per side set), `blockers` (`{term, sides, size, positions,
-    red_lines: [{side, id, term, options, quote, source, ...}]}`), `closest` (`{scenario,
-    red_lines_crossed, red_lines, by_side, unmet_points, satisfaction}`, fewest first),
-    `closest_optimum`, `red_line_histogram`, `frontier`, `what_would_it_take` (from the baseline
-    and each preset, per side) and `analysts`.
+    Keys: `scenarios` (the space's size), `red_lines` (reports) and `red_line_positions`, `zopa`
+    (`{sides, count, share, empty, examples, allowed, conflicting_terms, blockers}` per side set),
+    `blockers` (`{term, sides, size, positions, red_lines: [{side, id, term, options, quote,
+    source, ...}]}`), `closest` (`{scenario, red_lines_crossed, red_lines, red_line_reports,
+    by_side, unmet_points, satisfaction}`, fewest first; `red_lines_crossed` counts positions),
+    `closest_optimum`, `red_line_histogram` (scenarios per number of positions crossed),
+    `frontier`, `what_would_it_take` (from the baseline and each preset, per side) and
+    `analysts` (`disagreements`: overlapping predictions whose outcomes exclude each other).
     """
     entry = _entry(corpus)
     if entry[1] is not None:
@@ -1321,10 +1516,11 @@ def space_report(corpus: Corpus) -> dict[str, Any]:
         "terms": [{"id": tid, "options": list(sp.options[t])} for t, tid in enumerate(sp.term_ids)],
         "sides": list(sp.side_ids),
         "red_lines": int(sum(sp.dem_red)),
+        "red_line_positions": len(sp.positions),
         "zopa": zopa,
         "blockers": blockers,
         "blockers_complete": complete,
-        "closest": [_scenario_row(sp, ch) for _, ch in best],
+        "closest": [_scenario_row(corpus, sp, ch) for _, ch in best],
         "closest_optimum": {
             "red_lines_crossed": min_cost // sp.big,
             "unmet_points": min_cost % sp.big,
@@ -1360,6 +1556,10 @@ def _pct(x: float | None, digits: int = 1) -> str:
     return "not counted" if x is None else f"{x:.{digits}%}"
 
 
+def _plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 def _side_names(corpus: Corpus, ids: Sequence[str]) -> str:
     names = []
     for x in ids:
@@ -1384,6 +1584,19 @@ def _term_label(corpus: Corpus, term_id: str) -> str:
         return term_id
 
 
+def _position_lines(corpus: Corpus, positions: Sequence[Mapping[str, Any]]) -> list[str]:
+    """A position per item, every report of it (summary, quote, source) beneath."""
+    L = []
+    for p in positions:
+        opts = " or ".join(_opt_label(corpus, p["term"], o) for o in p["options"])
+        L.append(f"- **{_md(_side_names(corpus, [p['side']]))}**, {_md(_term_label(corpus, p['term']))}: "
+                 f"accepts only {_md(opts)}" + (f" ({len(p['reports'])} reports)" if len(p["reports"]) > 1 else ""))
+        for r in p["reports"]:
+            L.append(f"  - {_md(r['summary'])} (our summary)")
+            L.append(f"    > {_md(r['quote'])} — {_md(r['source_label'])} (`{r['id']}`)")
+    return L
+
+
 def space_markdown(corpus: Corpus, data: Mapping[str, Any]) -> str:
     """A classroom handout: zones per side set, blockers with quotes, closest compromises."""
     L: list[str] = []
@@ -1396,8 +1609,10 @@ def space_markdown(corpus: Corpus, data: Mapping[str, Any]) -> str:
         "sources; summaries marked (our summary) are the project's wording.",
         "",
         f"**The space:** {len(data['terms'])} terms, every combination of their options: "
-        f"**{data['scenarios']:,} scenarios**, checked against {data['red_lines']} red lines of "
-        f"{n_sides} sides and {len(data['analysts']['coverage'])} analysts' predictions.",
+        f"**{data['scenarios']:,} scenarios**, checked against {data['red_line_positions']} red-line "
+        f"positions of {n_sides} sides ({data['red_lines']} reports: red lines of one side on one term "
+        "that accept the same options are one position, however many sources report them) and "
+        f"{len(data['analysts']['coverage'])} analysts' predictions.",
         "",
         "## Zones of possible agreement",
         "",
@@ -1458,11 +1673,11 @@ def space_markdown(corpus: Corpus, data: Mapping[str, Any]) -> str:
     L += ["## Closest compromises", ""]
     opt = data["closest_optimum"]
     L += [
-        f"No scenario crosses fewer than **{opt['red_lines_crossed']}** red line(s) (each red line on "
-        "record counts, as on the scenario page). Ranked by red lines crossed, then demand points "
-        f"unmet (red line 3, demand 2, preference 1), the best compromises are {opt['count']:,} "
-        f"scenario(s) with {opt['red_lines_crossed']} red line(s) crossed and {opt['unmet_points']} "
-        "demand points unmet.",
+        f"No scenario crosses fewer than **{opt['red_lines_crossed']}** red-line position(s) (a "
+        "position reported by several sources counts once; the scenario page lists every report). "
+        "Ranked by positions crossed, then demand points unmet (every report counts: red line 3, "
+        f"demand 2, preference 1), the best compromises are {opt['count']:,} scenario(s) with "
+        f"{opt['red_lines_crossed']} position(s) crossed and {opt['unmet_points']} demand points unmet.",
         "",
     ]
     if data["closest"]:
@@ -1486,12 +1701,17 @@ def space_markdown(corpus: Corpus, data: Mapping[str, Any]) -> str:
             cells = [_md(_opt_label(corpus, t, c["scenario"][t])) for c in top]
             L.append(f"| {_md(_term_label(corpus, t))} | " + " | ".join(cells) + " |")
         L.append("| **Demand points unmet** | " + " | ".join(str(c["unmet_points"]) for c in top) + " |")
-        L.append("| **Red lines crossed** | " + " | ".join(str(c["red_lines_crossed"]) for c in top) + " |")
+        L.append("| **Red-line positions crossed** | " + " | ".join(str(c["red_lines_crossed"]) for c in top) + " |")
         for sid in data["sides"]:
-            L.append(f"| {_md(_side_names(corpus, [sid]))}: red lines / satisfaction | "
+            L.append(f"| {_md(_side_names(corpus, [sid]))}: positions crossed / satisfaction | "
                      + " | ".join(f"{c['by_side'][sid]} / {c['satisfaction'][sid]:.0%}" for c in top) + " |")
         L.append("")
-    L += ["How many scenarios cross how many red lines:", "", "| Red lines crossed | Scenarios | Share |", "|---:|---:|---:|"]
+        if top[0]["red_lines"]:
+            L += ["The red-line positions the closest compromise (#1) crosses, with every report of each:", ""]
+            L += _position_lines(corpus, top[0]["red_lines"])
+            L.append("")
+    L += ["How many scenarios cross how many red-line positions:", "",
+          "| Positions crossed | Scenarios | Share |", "|---:|---:|---:|"]
     for h in data["red_line_histogram"]:
         L.append(f"| {h['red_lines_crossed']} | {h['count']:,} | {h['count'] / data['scenarios']:.2%} |")
     L.append("")
@@ -1505,7 +1725,7 @@ def space_markdown(corpus: Corpus, data: Mapping[str, Any]) -> str:
             f"**{fr['count']:,}** satisfaction profiles are Pareto-optimal: no scenario raises one side's "
             "share of its demands met without lowering another's. Most balanced first (the lowest side's share):",
             "",
-            "| # | " + " | ".join(_md(_side_names(corpus, [x])) for x in fr["sides"]) + " | Red lines crossed |",
+            "| # | " + " | ".join(_md(_side_names(corpus, [x])) for x in fr["sides"]) + " | Red-line positions crossed |",
             "|---:|" + "---:|" * len(fr["sides"]) + "---:|",
         ]
         for i, p in enumerate(fr["points"][:10]):
@@ -1544,9 +1764,13 @@ def space_markdown(corpus: Corpus, data: Mapping[str, Any]) -> str:
         "## Where the analysts stand",
         "",
         f"{_pct(an['covered_by_some_prediction']['share'])} of all scenarios meet every condition of at least one "
-        f"prediction; in {_pct(an['contested']['share'])} two analysts predict different outcomes "
-        f"({an['disagreement_count']} pairs of predictions). Different outcomes are not always "
-        "incompatible: each pair is a question for discussion.",
+        f"prediction. Two analysts **disagree** where both their predictions apply and the outcomes "
+        f"exclude each other (as scenarios/outcomes.yaml declares): {_plural(an['disagreement_count'], 'pair')} of "
+        f"predictions, applying in {_pct(an['contested']['share'])} of the space.",
+        "",
+        f"Context, not disagreements: a further {_plural(an['compatible_pairs'], 'overlapping pair')} of predictions "
+        "foresee different outcomes that can both happen; two analysts foresee merely different outcomes in "
+        f"{_pct(an['different_outcomes']['share'])} of the space.",
         "",
         "| Analyst | Predictions | Share of the space their predictions cover |",
         "|---|---:|---:|",
@@ -1565,7 +1789,7 @@ def space_markdown(corpus: Corpus, data: Mapping[str, Any]) -> str:
             break
     if shown:
         L += ["### Largest disagreements", "",
-              "One pair per two analysts and outcomes, the widest overlap first.", ""]
+              "Outcomes that exclude each other; one pair per two analysts and outcomes, the widest overlap first.", ""]
         for k, d in enumerate(shown):
             a, b = d["a"], d["b"]
             where = "; ".join(
@@ -1583,6 +1807,7 @@ def space_markdown(corpus: Corpus, data: Mapping[str, Any]) -> str:
             L += ["(Every pair is in `python -m engine space --format json`.)", ""]
 
     used = sorted({r["source"] for b in data["blockers"] for r in b["red_lines"]}
+                  | {r["source"] for p in (data["closest"][0]["red_lines"] if data["closest"] else []) for r in p["reports"]}
                   | {d[x]["source"] for d in shown for x in ("a", "b")})
     if used:
         L += ["## Sources quoted", ""]
