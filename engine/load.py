@@ -135,10 +135,21 @@ class Corpus:
         cache = self._verbatim_cache
         if key not in cache:
             span = self.quote_span(source_id, quote)
-            text = self.seed_texts[source_id][span[0] : span[1]] if span else quote
+            text = self._balanced(source_id, *span) if span else quote
             text = _LINK.sub(r"\1", text).replace("**", "")
             cache[key] = " ".join(text.split())
         return cache[key]
+
+    def _balanced(self, source_id: str, start: int, end: int) -> str:
+        """The span, taking in a closing (or opening) quotation mark the match stopped short of."""
+        seed = self.seed_texts[source_id]
+        marks = "“”\""
+        if sum(seed[start:end].count(m) for m in marks) % 2:
+            if end < len(seed) and seed[end] in marks:
+                end += 1
+            elif start > 0 and seed[start - 1] in marks:
+                start -= 1
+        return seed[start:end]
 
     @cached_property
     def _verbatim_cache(self) -> dict[tuple[str, str], str]:

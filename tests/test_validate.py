@@ -76,3 +76,10 @@ def test_quote_folding_accepts_typographic_variants(tmp_path):
     d = next(x for x in corpus.demands if x.id == "ukraine_rejects_recognition")
     start, end = corpus.quote_span(d.source, d.quote)
     assert corpus.seed_texts[d.source][start:end].startswith("Kyiv has “repeatedly rejected”")
+
+
+def test_verbatim_shows_the_seeds_own_characters_and_closes_its_quotation():
+    corpus = load_corpus(FIXTURES / "minimal")
+    # Typed with straight quotes and stopping inside the quotation: shown as the seed prints it.
+    assert corpus.verbatim("sample_2025", 'Kyiv has "repeatedly rejected') == "Kyiv has “repeatedly rejected”"
+    assert corpus.verbatim("sample_2025", "any such deal - and says") == "any such deal — and says"
