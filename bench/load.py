@@ -168,17 +168,24 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def rss_mb(pids: list[int]) -> float | None:
-    """VmRSS of the processes and all their descendants, in MB (None if none is alive)."""
+def _process_tree(pids: list[int]):
+    """The processes and all their descendants (each once), as pids."""
     seen: set[int] = set()
     stack = list(pids)
-    total_kb = 0
-    alive = False
     while stack and len(seen) < 10_000:
         pid = stack.pop()
         if pid in seen:
             continue
         seen.add(pid)
+        yield pid
+        stack += _children(pid)
+
+
+def rss_mb(pids: list[int]) -> float | None:
+    """VmRSS of the processes and all their descendants, in MB (None if none is alive)."""
+    total_kb = 0
+    alive = False
+    for pid in _process_tree(pids):
         try:
             with open(f"/proc/{pid}/status") as f:
                 for line in f:
@@ -188,7 +195,6 @@ def rss_mb(pids: list[int]) -> float | None:
                         break
         except OSError:
             continue
-        stack += _children(pid)
     return round(total_kb / 1024, 1) if alive else None
 
 
@@ -236,20 +242,13 @@ def machine_busy_ticks() -> int:
 def process_ticks(pids: list[int]) -> int:
     """utime+stime ticks of the processes and their descendants (all threads)."""
     total = 0
-    seen: set[int] = set()
-    stack = list(pids)
-    while stack and len(seen) < 10_000:
-        pid = stack.pop()
-        if pid in seen:
-            continue
-        seen.add(pid)
+    for pid in _process_tree(pids):
         try:
             with open(f"/proc/{pid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
             total += int(fields[11]) + int(fields[12])
         except (OSError, IndexError, ValueError):
             continue
-        stack += _children(pid)
     return total
 
 
