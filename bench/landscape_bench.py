@@ -61,7 +61,7 @@ def synthetic_corpus(n_terms: int, n_options: int, n_sides: int, seed: int = 0, 
                 k = rng.randint(1, n_options - 1)
                 demands.append(s.Demand(
                     id=f"d{len(demands)}", side=side.id, term=t.id, options=[o.id for o in rng.sample(t.options, k)],
-                    strength=strength, provenance="attributed", by="speaker", summary="s", quote=f"quote {len(demands)}", source="src",
+                    strength=strength, provenance="attributed", by="speaker", summary="s", quote=f"quote {len(demands)}", source="src", certainty="firm", period="talks_2025",
                 ))
                 if strength == "red_line" and rng.random() < 0.2:  # the same position from a second source
                     demands.append(demands[-1].model_copy(update={"id": f"d{len(demands)}", "quote": f"quote {len(demands)}"}))
@@ -72,7 +72,7 @@ def synthetic_corpus(n_terms: int, n_options: int, n_sides: int, seed: int = 0, 
             k = rng.randint(1, n_options - 1)
             conds.append(s.Condition(term=t.id, options=[o.id for o in rng.sample(t.options, k)]))
         predictions.append(s.Prediction(id=f"p{p}", analyst=f"an{p % n_analysts}", outcome=f"oc{rng.randrange(6)}", conditions=conds,
-                                        summary="s", quote=f"prediction {p}", source="src"))
+                                        summary="s", quote=f"prediction {p}", source="src", certainty="firm", period="talks_2025"))
     presets = tuple(
         s.Preset(id=f"preset{k}", title=f"Preset {k}", description="d",
                  scenario={t.id: rng.choice(t.option_ids) for t in terms}, basis=[s.PresetBasis(terms=[terms[0].id], provenance="attributed", by="speaker", quote="q", source="src")])

@@ -58,6 +58,43 @@ class Provenance(str, Enum):
     attributed = "attributed"
 
 
+class Certainty(str, Enum):
+    """How sure the text is that the position is held or the outcome will follow (its hedge).
+
+    Kept apart from strength: "would likely insist" is a hedged red line, not a demand.
+    """
+
+    firm = "firm"
+    likely = "likely"
+    possible = "possible"
+    unlikely = "unlikely"
+
+
+CERTAINTY_LABEL = {
+    Certainty.firm: "as the text states it, without a hedge",
+    Certainty.likely: "the text says likely",
+    Certainty.possible: "the text says possibly",
+    Certainty.unlikely: "the text says unlikely",
+}
+CERTAINTY_RANK = {Certainty.firm: 0, Certainty.likely: 1, Certainty.possible: 2, Certainty.unlikely: 3}
+
+
+class Period(str, Enum):
+    """The time a position belongs to. Only `talks_2025` counts towards today's verdicts."""
+
+    talks_2025 = "talks_2025"
+    istanbul_2022 = "istanbul_2022"
+    ultimatum_2021 = "ultimatum_2021"
+
+
+CURRENT_PERIOD = Period.talks_2025
+PERIOD_LABEL = {
+    Period.talks_2025: "2025",
+    Period.istanbul_2022: "the 2022 Istanbul talks",
+    Period.ultimatum_2021: "the December 2021 draft treaties",
+}
+
+
 class PersonKind(str, Enum):
     official = "official"
     analyst = "analyst"
@@ -184,13 +221,27 @@ class OutcomesFile(Record):
 # --- Claims ----------------------------------------------------------------------------------
 
 
+class Condition(Record):
+    term: Id
+    options: list[Id] = Field(min_length=1)
+
+
 class Claim(Record):
-    """What every claim carries: an id, our one-line summary, a verbatim quote and its seed."""
+    """What every claim carries: an id, our one-line summary, a verbatim quote and its seed,
+    the text's hedge (`certainty`) and the period the claim belongs to; `reason` says why the
+    coding departs from a codebook rule where the validator asks for one."""
 
     id: Id
     summary: Text
     quote: str
     source: Id
+    certainty: Certainty
+    period: Period
+    reason: Text | None = None
+
+    @property
+    def is_current(self) -> bool:
+        return self.period is CURRENT_PERIOD
 
 
 class Demand(Claim):
@@ -202,15 +253,20 @@ class Demand(Claim):
     strength: Strength
     provenance: Provenance
     by: Id
+    # Applies only when every one of these holds ("no ceasefire without X"): otherwise the
+    # demand is not in play for the scenario and counts neither as met nor as unmet.
+    when: list[Condition] = Field(default_factory=list)
+    # Reports of one position share a position id (the same refusal in two texts); it defaults
+    # to the claim's own id. A position counts once in every figure.
+    position: Id | None = None
 
     @property
     def is_red_line(self) -> bool:
         return self.strength is Strength.red_line
 
-
-class Condition(Record):
-    term: Id
-    options: list[Id] = Field(min_length=1)
+    @property
+    def position_id(self) -> str:
+        return self.position or self.id
 
 
 class Prediction(Claim):
@@ -219,6 +275,17 @@ class Prediction(Claim):
     analyst: Id
     outcome: Id
     conditions: list[Condition] = Field(min_length=1)
+    # Whose expectation this is: the analyst's own forecast (null, the default) or one the
+    # analyst ascribes to someone else (a person or side id), e.g. how the Kremlin sees it.
+    holder: Id | None = None
+
+    @property
+    def holder_id(self) -> str:
+        return self.holder or self.analyst
+
+    @property
+    def is_own_forecast(self) -> bool:
+        return self.holder is None or self.holder == self.analyst
 
 
 class ClaimsFile(Record):

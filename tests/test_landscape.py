@@ -67,12 +67,12 @@ def make_corpus(
     people.update({a: s.Person(id=a, name=names.get(a, f"Analyst {a}"), role="r", speaks_for=None, kind="analyst") for a in analysts})
     dem = tuple(
         s.Demand(id=i, side=sd, term=t, options=list(o), strength=st_, provenance="attributed", by="speaker",
-                 summary=f"summary of {i}", quote=f"quote of {i}", source="src")
+                 summary=f"summary of {i}", quote=f"quote of {i}", source="src", certainty="firm", period="talks_2025")
         for i, sd, t, o, st_ in demands
     )
     preds = tuple(
         s.Prediction(id=i, analyst=a, outcome=oc, conditions=[s.Condition(term=t, options=list(o)) for t, o in cond.items()],
-                     summary=f"summary of {i}", quote=f"quote of {i}", source="src")
+                     summary=f"summary of {i}", quote=f"quote of {i}", source="src", certainty="firm", period="talks_2025")
         for i, a, oc, cond in predictions
     )
     preset_models = tuple(
