@@ -179,6 +179,7 @@ class _Reader:
         # Ids of records that failed their own check: they are reported once, where they are
         # wrong, and references to them add no further faults (the root cause, not its echoes).
         self.broken: set[str] = set()
+        self.broken_cites: set[str] = set()  # sources cited by records that failed their check
 
     def rel(self, path: Path) -> str:
         try:
@@ -235,6 +236,8 @@ class _Reader:
         except ValidationError as exc:
             if ident:
                 self.broken.add(ident)
+            if isinstance(item, dict) and isinstance(item.get("source"), str):
+                self.broken_cites.add(item["source"])
             for err in exc.errors():
                 loc = tuple(err["loc"])
                 where = line_of(item, loc) if isinstance(item, LineDict) else line
@@ -505,7 +508,7 @@ def _load(root: Path) -> tuple[Corpus, list[Fault]]:
             if rid not in have:
                 rd.fault(where, 0, "E011", rid, f"required {kind} id '{rid}' is missing")
 
-    cited = {c.source for c in [*demands, *predictions]}
+    cited = {c.source for c in [*demands, *predictions]} | rd.broken_cites
     for src in sources.values():
         if src.id not in cited and src.id not in rd.broken and (data / "claims").exists():
             rd.fault(src.yaml_file, src.line, "E012", src.id, f"seed '{src.id}' is never cited by a claim (add scenarios/claims/{src.id}.yaml)")
