@@ -168,3 +168,30 @@ def test_every_claim_must_say_its_certainty_and_period(tmp_path, field):
 
     faults = validate(root)
     assert faults and all(f.code == "E002" and field in f.message for f in faults)
+
+
+def test_cohen_kappa_matches_a_worked_example():
+    from engine.agreement import cohen_kappa
+
+    # 50 items: both yes 20, both no 15, yes/no 5, no/yes 10 -> po 0.7, pe 0.5, kappa 0.4.
+    pairs = [("y", "y")] * 20 + [("n", "n")] * 15 + [("y", "n")] * 5 + [("n", "y")] * 10
+    assert cohen_kappa(pairs) == pytest.approx(0.4)
+    assert cohen_kappa([("a", "a")] * 3) is None
+    assert cohen_kappa([("a", "b"), ("b", "a")]) == pytest.approx(-1.0)
+
+
+def test_agreement_matches_claims_by_overlapping_quotes_and_side_and_term(tmp_path):
+    from engine.agreement import Coded, agreement, match
+
+    a = [Coded("demand", {"id": "a1", "side": "russia", "term": "territory", "strength": "red_line", "source": "s"}, (0, 50)),
+         Coded("demand", {"id": "a2", "side": "russia", "term": "sanctions", "strength": "demand", "source": "s"}, (0, 50)),
+         Coded("prediction", {"id": "a3", "analyst": "x", "outcome": "o1", "source": "s"}, (60, 90))]
+    b = [Coded("demand", {"id": "b1", "side": "russia", "term": "sanctions", "strength": "red_line", "source": "s"}, (10, 40)),
+         Coded("demand", {"id": "b2", "side": "russia", "term": "territory", "strength": "red_line", "source": "s"}, (20, 45)),
+         Coded("demand", {"id": "b3", "side": "ukraine", "term": "territory", "strength": "demand", "source": "s"}, (100, 120))]
+    pairs, only_a, only_b = match(a, b)
+    assert sorted((x.id, y.id) for x, y in pairs) == [("a1", "b2"), ("a2", "b1")]
+    assert [x.id for x in only_a] == ["a3"] and [y.id for y in only_b] == ["b3"]
+    res = agreement(pairs)
+    assert res["demand"]["strength"]["agreement"] == 0.5
+    assert res["demand"]["strength"]["disagreements"] == [("a2", "b1", "demand", "red_line")]
