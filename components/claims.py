@@ -9,7 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from engine import Corpus
-from engine.evaluate import DemandResult, PredictionResult
+from engine.evaluate import DemandResult, PositionResult, PredictionResult
+from engine.report import certainty_words, period_words
 from engine.schema import STRENGTH_LABEL, Strength
 
 from . import state
@@ -39,6 +40,33 @@ def by_term_then_strength(corpus: Corpus, demands) -> list[DemandResult]:
     return sorted(demands, key=lambda d: (order.get(d.term, len(order)), rank.get(d.strength, 3), d.id))
 
 
+def by_term_then_strength_positions(corpus: Corpus, positions) -> list[PositionResult]:
+    """Positions in the order every list uses: term order, the firmest first within a term."""
+    order = {t: i for i, t in enumerate(corpus.term_ids)}
+    rank = {"red_line": 0, "demand": 1, "preference": 2}
+    return sorted(positions, key=lambda p: (order.get(p.term, len(order)), rank.get(p.strength, 3), p.id))
+
+
+def how_held(strength: str, certainty: str) -> str:
+    """The strength, and the text's hedge in words where it has one: "Red line (the text says likely)"."""
+    hedge = certainty_words(certainty)
+    return f"{strength_label(strength)} ({hedge})" if hedge else strength_label(strength)
+
+
+def when_text(corpus: Corpus, d: DemandResult) -> str:
+    """A conditional demand's condition in words, and whether it holds here ("" if it has none)."""
+    if not d.when:
+        return ""
+    cond = " and ".join(f"{md(corpus.term(w.term).label)} is {options_text(corpus, w.term, w.options)}" for w in d.when)
+    state_ = "it applies here" if d.applies else "not the case here, so it does not apply and counts as met"
+    return f"Only when {cond} (our coding of the text's condition): {state_}"
+
+
+def reported_by(p: PositionResult) -> str:
+    n = len(p.sources)
+    return f"reported by {n} sources" if n > 1 else ""
+
+
 def passage(corpus: Corpus, quote: str, source_id: str, *, who: str = "", claim_id: str = "") -> None:
     """A verbatim passage, then one line: who says it (if given), its source and links to the
     original and to the passage in its text (this app's Sources view)."""
@@ -56,22 +84,41 @@ def demand_body(corpus: Corpus, d: DemandResult, scenario_label: str = "This sce
     """A demand in full: term, strength, who, the options that meet it, the scenario's option, the quote."""
     term = corpus.term(d.term)
     status = ":material/check: met" if d.met else (":material/block: red line crossed" if d.strength == "red_line" else ":material/close: not met")
-    st.markdown(
-        f"**{md(d.term_label)}** · {strength_label(d.strength)} · {md(d.provenance.phrase(side_name(corpus, d.side)))}  \n"
-        f"Options that meet it (our coding): {options_text(corpus, d.term, d.options)}  \n"
-        f"{md(scenario_label)}: “{md(term.option(d.chosen).label)}” — **{status}**"
-    )
-    st.markdown(f"*Our summary:* {md(d.summary)}")
+    lines = [
+        f"**{md(d.term_label)}** · {how_held(d.strength, d.certainty)} · {md(d.provenance.phrase(side_name(corpus, d.side)))}",
+        f"Options that meet it (our coding): {options_text(corpus, d.term, d.options)}",
+    ]
+    if d.when:
+        lines.append(when_text(corpus, d))
+    if d.period != "talks_2025":
+        lines.append(f"A position of {md(period_words(d.period))}: history, not counted in today's verdicts")
+    else:
+        lines.append(f"{md(scenario_label)}: “{md(term.option(d.chosen).label)}” — **{status}**")
+    st.markdown("  \n".join(lines))
     passage(corpus, d.quote, d.source, claim_id=d.id)
+    st.markdown(f"*Our summary:* {md(d.summary)}")
+
+
+def whose(p: PredictionResult) -> str:
+    """Whose expectation a prediction is, in words ("" for the analyst's own forecast)."""
+    if p.holder != p.analyst:
+        return f"an expectation {p.analyst_name} ascribes to {p.holder_name}, not {p.analyst_name}'s own forecast"
+    if p.kind == "assessment":
+        return f"{p.analyst_name}'s assessment of what it amounts to, not a forecast"
+    return ""
 
 
 def prediction_body(corpus: Corpus, p: PredictionResult) -> None:
-    st.markdown(
-        f"**Predicted outcome** (our label): {md(p.outcome_label)}  \n"
-        f"**Analyst:** {md(p.analyst_name)} ({md(p.analyst_role)})"
-    )
-    st.markdown(f"*Our summary:* {md(p.summary)}")
+    lines = [
+        f"**Predicted outcome** (our label): {md(p.outcome_label)}"
+        + (f" ({md(certainty_words(p.certainty))})" if certainty_words(p.certainty) else ""),
+        f"**Analyst:** {md(p.analyst_name)} ({md(p.analyst_role)})",
+    ]
+    if whose(p):
+        lines.append(f"**Whose expectation:** {md(whose(p))}")
+    st.markdown("  \n".join(lines))
     passage(corpus, p.quote, p.source, claim_id=p.id)
+    st.markdown(f"*Our summary:* {md(p.summary)}")
     lines = []
     for c in p.conditions:
         mark = ":green[:material/check: **holds**]" if c.holds else ":orange[:material/close: **does not hold**]"

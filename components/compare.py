@@ -89,7 +89,7 @@ def _verdicts_table(cmp: Comparison, letters: list[str]) -> None:
         rows.append(row)
     st.table(pd.DataFrame(rows)[["Side", *letters]], hide_index=True)
     st.caption(
-        "◆ the side's verdict or demands met change. ⊘ crosses a red line (how many) · ⚠ no red line crossed, some demands unmet · ✓ meets every demand. "
+        "◆ the side's verdict or demands met change. ⊘ crosses a red line (how many positions) · ⚠ no red line crossed, some demands unmet · ✓ meets every demand. "
         "% met = weighted share of the side's demands met. vs A: demands newly met / no longer met compared with A."
     )
 
@@ -107,7 +107,8 @@ def _changes(corpus: Corpus, cmp: Comparison, letters: list[str]) -> None:
                     continue
                 any_change = True
                 side = cmp.evaluations[i].side(sd.side)
-                results = {d.id: d for d in (*side.red_lines_crossed, *side.demands_unmet, *side.demands_met)}
+                # A position is shown by its first report (the ids compared are position ids).
+                results = {p.id: p.reports[0] for p in (*side.positions_crossed, *side.positions_unmet, *side.positions_met)}
                 st.markdown(f"##### {md(sd.name)}: {letter} against A")
                 for how, ids in (("Newly met in", sd.gained[i]), ("No longer met in", sd.lost[i])):
                     shown = by_term_then_strength(corpus, [results[x] for x in ids if x in results])

@@ -8,7 +8,7 @@ from engine import Corpus
 from engine.evaluate import Evaluation
 
 from . import layout
-from .claims import prediction_body
+from .claims import prediction_body, whose
 from .text import md
 
 
@@ -36,6 +36,7 @@ def render(corpus: Corpus, evaluation: Evaluation) -> None:
             label = (
                 f"**{p.match:.0%}** · {held} of {len(p.conditions)} conditions hold · "
                 f"**{md(p.analyst_name)}**: {md(p.outcome_label)}"
+                + (f" · *{md(whose(p))}*" if whose(p) else "")
             )
             box = layout.folded(label, key=f"x_pred_{p.id}")
             if box is not None:

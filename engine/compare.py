@@ -27,8 +27,10 @@ class SideRow:
     verdicts: tuple[str, ...]
     verdict_labels: tuple[str, ...]
     satisfaction: tuple[float, ...]
+    # Red-line positions crossed in each scenario (position ids: a position counts once however
+    # many sources report it, as everywhere).
     red_lines_crossed: tuple[tuple[str, ...], ...]
-    # Against the first scenario: demand ids newly met / newly not met in each scenario.
+    # Against the first scenario: position ids newly met / newly not met in each scenario.
     gained: tuple[tuple[str, ...], ...]
     lost: tuple[tuple[str, ...], ...]
     differs: bool
@@ -83,10 +85,10 @@ def compare(corpus: Corpus, scenarios: Sequence[tuple[str, Mapping[str, str]]]) 
     sides = []
     for side in corpus.sides:
         results = [e.side(side.id) for e in evals]
-        met_sets = [{d.id for d in r.demands_met} for r in results]
+        met_sets = [{p.id for p in r.positions_met} for r in results]
         ref = met_sets[0]
         verdicts = tuple(r.verdict for r in results)
-        crossed = tuple(tuple(d.id for d in r.red_lines_crossed) for r in results)
+        crossed = tuple(tuple(p.id for p in r.positions_crossed) for r in results)
         sides.append(
             SideRow(
                 side=side.id,

@@ -87,10 +87,12 @@ def test_preset_link_shows_that_presets_verdicts(corpus):
     for sd in ev.sides:
         text = card(at, sd.name)
         assert VERDICT_WORDS[sd.verdict] in text
-        n = len(sd.red_lines_crossed)
+        # Counts are positions (a position reported by two sources counts once), as in the report.
+        n = len(sd.positions_crossed)
         assert f"**{n} red line{'s' if n != 1 else ''}** crossed" in text
-        total = len(sd.red_lines_crossed) + len(sd.demands_met) + len(sd.demands_unmet)
-        assert f"**{len(sd.demands_met)} of {total}** demands met" in text
+        total = len(sd.positions_crossed) + len(sd.positions_met) + len(sd.positions_unmet)
+        assert f"**{len(sd.positions_met)} of {total}** positions met" in text
+        assert f"On record on **{sd.terms_on_record} of {len(corpus.terms)}** terms" in text
     # The Kremlin's own terms cross none of Russia's red lines, whatever else they leave unmet.
     assert not ev.side("russia").red_lines_crossed
     assert "**0 red lines** crossed" in card(at, "Russia")
