@@ -41,5 +41,6 @@ def render(corpus: Corpus) -> None:
         st.markdown(sep + tail)
     st.caption(
         f"The data: {len(corpus.sources)} texts, {len(corpus.demands)} demands, {len(corpus.predictions)} predictions, "
-        f"{len(corpus.terms)} terms, {len(corpus.presets)} starting points (data version {corpus.version})."
+        f"{len(corpus.terms)} terms, {len(corpus.presets)} starting points. Data version {corpus.data_version}; "
+        "what changed in each version is in scenarios/CHANGELOG.md."
     )

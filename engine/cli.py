@@ -31,7 +31,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     print(
         f"OK: {len(c.sources)} sources, {len(c.terms)} terms, {len(c.sides)} sides, "
         f"{len(c.demands)} demands, {len(c.predictions)} predictions, {len(c.presets)} presets "
-        f"(data version {c.version})."
+        f"(data version {c.data_version})."
     )
     return 0
 

@@ -53,12 +53,14 @@ class Comparison:
     terms: tuple[TermRow, ...]
     sides: tuple[SideRow, ...]
     predictions: tuple[PredictionRow, ...]
+    data_version: str = ""
 
     def to_csv(self) -> str:
         """One table: a row per term, side verdict and prediction match; a column per scenario."""
         buf = io.StringIO()
         w = csv.writer(buf)
         w.writerow(["section", "id", "name", *self.labels, "differs"])
+        w.writerow(["data_version", "", self.data_version, *[""] * len(self.labels), ""])
         for t in self.terms:
             w.writerow(["term", t.term, t.label, *t.option_labels, t.differs])
         for sd in self.sides:
@@ -109,4 +111,4 @@ def compare(corpus: Corpus, scenarios: Sequence[tuple[str, Mapping[str, str]]]) 
         matches = tuple(m[p.id].match for m in by_id)
         preds.append(PredictionRow(p.id, p.analyst_name, p.outcome_label, p.summary, matches, len(set(matches)) > 1))
 
-    return Comparison(labels, evals, tuple(terms), tuple(sides), tuple(preds))
+    return Comparison(labels, evals, tuple(terms), tuple(sides), tuple(preds), corpus.data_version)

@@ -64,6 +64,14 @@ class Corpus:
     predictions: tuple[s.Prediction, ...]
     presets: tuple[s.Preset, ...]
     _folded: dict[str, FoldedText] = field(default_factory=dict, repr=False, compare=False)
+    release: s.Release | None = None
+
+    @property
+    def data_version(self) -> str:
+        """The version people cite: the release (scenarios/release.yaml) and the content hash."""
+        if self.release is None:
+            return f"unreleased ({self.version})"
+        return f"{self.release.version} of {self.release.date.isoformat()} ({self.version})"
 
     # Lookups ---------------------------------------------------------------------------------
     @cached_property
@@ -288,6 +296,20 @@ def _unique(reader: _Reader, records: Iterable[s.Record], kind: str) -> dict[str
     return seen
 
 
+def _read_release(rd: _Reader, path: Path) -> s.Release | None:
+    """The data release, if the project has one (the test fixtures need not)."""
+    if not path.exists():
+        return None
+    rel = rd.rel(path)
+    rd.digest.update(path.read_bytes())
+    try:
+        raw = load_yaml(path)
+    except YamlError as exc:
+        rd.fault(rel, exc.line, "E001", "", exc.message)
+        return None
+    return rd.record(rel, raw, getattr(raw, "line", 1), s.Release)
+
+
 def load_corpus(root: Path | str | None = None) -> Corpus:
     """Load and check everything under `root` (the project folder); raise DataError on faults."""
     corpus, faults = _load(Path(root) if root else PROJECT_ROOT)
@@ -353,6 +375,7 @@ def _load(root: Path) -> tuple[Corpus, list[Fault]]:
     people = _unique(rd, rd.read(data / "people.yaml", "people", s.Person), "person")
     outcomes = _unique(rd, rd.read(data / "outcomes.yaml", "outcomes", s.Outcome), "outcome")
     presets = _unique(rd, rd.read(data / "presets.yaml", "presets", s.Preset), "preset")
+    release = _read_release(rd, data / "release.yaml")
 
     demands: list[s.Demand] = []
     predictions: list[s.Prediction] = []
@@ -527,6 +550,7 @@ def _load(root: Path) -> tuple[Corpus, list[Fault]]:
         predictions=tuple(predictions),
         presets=tuple(presets.values()),
         _folded=folded,
+        release=release,
     )
     faults = sorted(set(rd.faults))
     syntax = [f for f in faults if f.code == "E001"]

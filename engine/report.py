@@ -54,6 +54,7 @@ def report_dict(corpus: Corpus, scenario: dict[str, str], preset: str | None = N
         "scenario": ev.scenario,
         "preset": preset,
         "data_version": corpus.version,
+        "data_release": {"version": corpus.release.version, "date": corpus.release.date.isoformat()} if corpus.release else None,
         "sides": [
             {
                 "id": sd.id,
@@ -212,6 +213,8 @@ def report_markdown(corpus: Corpus, scenario: dict[str, str], preset: str | None
         "crossed when a red-line demand is not met; a prediction's match is the share of its "
         f"conditions the scenario meets. The corpus is {corpus_extent(corpus)}; it is not "
         "a complete record of any side's position.",
+        "",
+        f"Data version {corpus.data_version}.",
         "",
     ]
     return "\n".join(lines)

@@ -304,6 +304,16 @@ class ClaimsFile(Record):
     predictions: list[Prediction] = Field(default_factory=list)
 
 
+# --- The data release ---------------------------------------------------------------------
+
+
+class Release(Record):
+    """scenarios/release.yaml: the data's version, bumped with a CHANGELOG.md entry on every change."""
+
+    version: Text
+    date: dt.date
+
+
 # --- Presets ---------------------------------------------------------------------------------
 
 

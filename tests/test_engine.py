@@ -253,3 +253,20 @@ def test_corpus_extent_spans_months_and_years(minimal):
         "three texts (two dated December 2024–May 2025, one undated)"
     )
     assert corpus_extent(with_dates(None)) == "one text, none of them dated"
+
+
+def test_the_handout_the_csv_and_the_report_carry_the_data_release(corpus):
+    from engine.compare import compare
+    from engine.report import report_dict, report_markdown
+
+    assert corpus.release is not None
+    sc = corpus.preset("kremlin_terms").scenario
+    assert report_dict(corpus, sc)["data_release"] == {"version": corpus.release.version, "date": corpus.release.date.isoformat()}
+    assert f"Data version {corpus.data_version}." in report_markdown(corpus, sc)
+    csv_rows = compare(corpus, [("A", sc), ("B", corpus.default_scenario())]).to_csv().splitlines()
+    assert csv_rows[1].startswith(f"data_version,,{corpus.data_version}")
+
+
+def test_the_changelog_has_an_entry_for_the_current_release(corpus):
+    text = (corpus.root / "scenarios" / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"## Data version {corpus.release.version} ({corpus.release.date.isoformat()})" in text
