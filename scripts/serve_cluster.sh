@@ -24,7 +24,7 @@
 # share one cookie secret (XSRF tokens then validate on any of them).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-PY="$ROOT/.venv/bin/python"
+PY="${PYTHON:-$ROOT/.venv/bin/python}"  # PYTHON: another interpreter with the requirements (the tests pass theirs)
 NGINX="${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}"
 
 # Production settings for every backend (see bench/LOAD.md for what each is worth).

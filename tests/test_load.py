@@ -7,6 +7,7 @@ No timing asserts: CI machines vary. The second test puts nginx in front of two 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -79,7 +80,7 @@ def test_load_behind_nginx_two_processes(tmp_path):
     state = tmp_path / "cluster"
     started = subprocess.run(
         [str(CLUSTER), "start", "2", "--port", "0", "--dir", str(state)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=ROOT, capture_output=True, text=True, timeout=120, env=dict(os.environ, PYTHON=sys.executable),
     )
     try:
         assert started.returncode == 0, started.stdout + started.stderr
