@@ -15,16 +15,16 @@ from pathlib import Path
 
 import pytest
 
+from bench.loadgen import phases
+
 ROOT = Path(__file__).resolve().parent.parent
 LOAD = ROOT / "bench" / "load.py"
 CLUSTER = ROOT / "scripts" / "serve_cluster.sh"
 
-PHASE_FIELDS = {
-    "sessions", "reruns", "p50_ms", "p95_ms", "max_ms", "reruns_per_s", "bytes_per_rerun",
-    "msgs_per_rerun", "errors", "exceptions", "rss_mb", "load", "burst", "duration_s", "cpu",
-}
-RSS_FIELDS = {"before", "peak", "after"}
-LATENCY_FIELDS = {"count", "p50_ms", "p95_ms", "max_ms"}
+# The report's fields are the tool's contract, defined once (bench/loadgen/phases.py).
+PHASE_FIELDS = set(phases.PHASE_FIELDS)
+RSS_FIELDS = set(phases.RSS_FIELDS)
+LATENCY_FIELDS = set(phases.LATENCY_FIELDS)
 
 
 def run_load(tmp_path: Path, *args: str, timeout: int = 240) -> dict:
@@ -98,3 +98,11 @@ def test_load_behind_nginx_two_processes(tmp_path):
     assert ph["sticky_mismatches"] == 0
     # ... and the sessions were spread over both (16 sessions all on one: p = 2**-15)
     assert len(ph["upstreams"]) == 2, ph["upstreams"]
+
+
+def test_latency_summary():
+    """The percentiles interpolate between ranks; the summary has exactly the contract's fields."""
+    s = phases.lat_stats([50.0, 10.0, 40.0, 20.0, 30.0])
+    assert s == {"count": 5, "p50_ms": 30.0, "p95_ms": 48.0, "max_ms": 50.0}
+    assert set(s) == LATENCY_FIELDS
+    assert phases.lat_stats([]) == {"count": 0, "p50_ms": None, "p95_ms": None, "max_ms": None}
