@@ -71,8 +71,10 @@ def test_load_app_and_floor(tmp_path):
     assert {"single_session_p50", "throughput_50", "per_sessions"} <= ratios.keys()
     assert ratios["single_session_p50"] > 0
     assert {"p50_ratio", "throughput_ratio"} <= ratios["per_sessions"]["3"].keys()
-    # the simulated students clicked the app's own controls
-    assert sum(report["targets"]["app"]["phases"][1]["clicks"].values()) > 0
+    # every steady and burst rerun of the simulated students was a click on the app's own controls
+    ph3 = report["targets"]["app"]["phases"][1]
+    assert sum(ph3["clicks"].values()) == 3 * 2 + 3
+    assert set(ph3["clicks"]) <= {"radio", "selectbox", "button_group"} and ph3["clicks"].get("radio", 0) > 0
 
 
 @pytest.mark.skipif(not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()), reason="nginx not installed")
