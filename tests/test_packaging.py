@@ -102,3 +102,25 @@ def test_dev_sh_refuses_an_old_python(tmp_path):
     assert proc.returncode == 1
     assert "need Python >= 3.11" in proc.stderr and "python3 is 3.10" in proc.stderr, proc.stderr
     assert not (project / ".venv").exists()
+
+
+def _nginx_directives(conf: str) -> dict[str, list[str]]:
+    """The lines that decide routing: the maps, the upstream's hash and keepalive, and the location's."""
+    lines = [ln.strip() for ln in conf.splitlines()]
+    loc = lines.index("location / {")
+    return {
+        "maps": [ln for ln in lines if ln.startswith("map ")],
+        "upstream": [ln for ln in lines if ln.startswith(("hash ", "keepalive "))],
+        "location": lines[loc + 1: lines.index("}", loc)],
+    }
+
+
+def test_readme_nginx_example_is_serve_cluster_without_the_debug_header():
+    script = (ROOT / "scripts" / "serve_cluster.sh").read_text()
+    generated = script.split('cat > "$dir/nginx.conf" <<EOF\n', 1)[1].split("\nEOF\n", 1)[0].replace("\\$", "$").replace("$servers", "")  # the backends go where $servers stands
+    readme = (ROOT / "README.md").read_text()
+    example = readme.split("```nginx\n", 1)[1].split("```", 1)[0]
+    ours, theirs = _nginx_directives(example), _nginx_directives(generated)
+    debug = "add_header X-Upstream $upstream_addr always;"
+    assert debug in theirs["location"] and debug not in example
+    assert ours == {**theirs, "location": [ln for ln in theirs["location"] if ln != debug]}
