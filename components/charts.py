@@ -130,33 +130,37 @@ def match_figure(m: MatchMatrix) -> go.Figure:
     return fig
 
 
+def _chart_and_table(fig: go.Figure, *, key: str, alt: str, table_label: str, table_key: str):
+    """A chart with its alt text, then the fold that holds its text equivalent (None while folded)."""
+    st.plotly_chart(fig, config=CONFIG, theme=None, key=key, alt=alt)
+    return layout.folded(table_label, key=table_key)
+
+
 def sides_by_terms(corpus: Corpus, scenario: dict[str, str]) -> None:
     """The overview chart: each side's stance on each term under this scenario."""
     m = cached.status_matrix(corpus, corpus.version, cached.key(scenario))
     st.markdown("#### Each side's stance, term by term")
     legend = "; ".join(f"{STATUS_SYMBOL[s]} {STATUS_SHORT[s] + ' = ' if STATUS_SHORT[s] else ''}{STATUS_LABEL[s].lower()}" for s in STATUS_ORDER)
     st.caption(f"Key: {legend}. A side with several claims on one term shows 'crossed' if any red line is crossed, else 'mixed' if some are met and some not.")
-    st.plotly_chart(
+    box = _chart_and_table(
         status_figure(m),
-        config=CONFIG,
-        theme=None,
         key="chart_sides_terms",
         alt="Chart: for each term (rows) and each side (columns), whether the scenario meets the side's demands, crosses a red line, or the side has no position on record. The same data follows as a table.",
+        table_label="The chart as a table (text equivalent)",
+        table_key="x_chart_status_table",
     )
-    box = layout.folded("The chart as a table (text equivalent)", key="x_chart_status_table")
     if box is not None:
         box.dataframe(pd.DataFrame(m.rows()), hide_index=True)
 
 
 def analysts_by_scenarios(corpus: Corpus, m: MatchMatrix) -> None:
-    st.plotly_chart(
+    box = _chart_and_table(
         match_figure(m),
-        config=CONFIG,
-        theme=None,
         key="chart_analysts_scenarios",
         alt="Chart: for each analyst's prediction (rows) and each scenario compared (columns), the share of the prediction's conditions the scenario meets. The same data follows as a table.",
+        table_label="The chart as a table (text equivalent), with each prediction's quote",
+        table_key="x_chart_match_table",
     )
-    box = layout.folded("The chart as a table (text equivalent), with each prediction's quote", key="x_chart_match_table")
     if box is None:
         return
     rows = m.rows()

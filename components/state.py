@@ -62,8 +62,8 @@ SEED = "seed"
 CLAIM = "claim"
 SEARCH = "q"
 PROBLEMS = "_url_problems"
-PENDING = "_open_scenario"  # open_scenario()'s request: {"scenario", "preset", "view"}
-PENDING_PLAIN = "open_scenario"  # a bare {term: option} dict: components/landscape.py writes it too
+OPEN_REQUEST = "_open_scenario"  # holds open_scenario()'s request: {"scenario", "preset", "view"}
+OPEN_TERMS = "open_scenario"  # holds a bare {term: option} dict (the Landscape's key; it writes both)
 _READY = "_state_ready"
 
 
@@ -208,7 +208,7 @@ def open_scenario(scenario: Mapping[str, str], preset_id: str | None = None, vie
     Safe to call anywhere: from a widget callback it takes effect on the run that follows; from
     a view's body, follow it with `st.rerun()`. Unknown terms and options are ignored.
     """
-    st.session_state[PENDING] = {"scenario": dict(scenario), "preset": preset_id or "", "view": view}
+    st.session_state[OPEN_REQUEST] = {"scenario": dict(scenario), "preset": preset_id or "", "view": view}
 
 
 def _pending_request() -> dict[str, Any] | None:
@@ -216,12 +216,12 @@ def _pending_request() -> dict[str, Any] | None:
 
     Both keys are cleared: the Landscape writes the bare one and calls open_scenario() too.
     """
-    req = st.session_state.pop(PENDING, None)
-    plain = st.session_state.pop(PENDING_PLAIN, None)
+    req = st.session_state.pop(OPEN_REQUEST, None)
+    terms = st.session_state.pop(OPEN_TERMS, None)
     if isinstance(req, dict):
         return req
-    if isinstance(plain, dict):
-        return {"scenario": plain}
+    if isinstance(terms, dict):
+        return {"scenario": terms}
     return None
 
 

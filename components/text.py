@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import quote, urlencode
 
-# CommonMark lets any ASCII punctuation be backslash-escaped; escaping all of it keeps data text
-# from being read as Markdown, as Streamlit's colour/emoji directives (":red[...]", ":smile:")
-# or as LaTeX ("$...$").
-_PUNCT = set("\\`*_{}[]()#+-.!|<>~$:^=&\"'%@/")
+from engine.markdown import md, md_run  # the one escaping helper; views import it from here
 
-
-# GitHub-flavoured Markdown also links bare addresses ("https://…", "www.…", "name@host.org")
-# found in the text after escapes are read, so escaping alone does not stop them. An invisible
-# WORD JOINER inside each such pattern does: the text reads the same, and links nowhere.
-_WJ = "\u2060"
-_BARE_LINK = re.compile(r"(?i)(?<=http)(?=:)|(?<=https)(?=:)|(?<=www)(?=\.)|(?=@)")
-
-
-def _escape(text: str) -> str:
-    text = _BARE_LINK.sub(_WJ, text)
-    return "".join("\\" + c if c in _PUNCT else c for c in text)
-
-
-def md(text: str) -> str:
-    """Escape a text so st.markdown shows it literally, on one line, and links nowhere."""
-    return _escape(" ".join(str(text).split()))
-
-
-def md_run(text: str) -> str:
-    """Escape a run of text, keeping its spaces (for runs that are joined back together)."""
-    return _escape(str(text).replace("\t", " "))
+__all__ = ["app_link", "blockquote", "link", "md", "md_run"]
 
 
 def blockquote(text: str) -> str:

@@ -115,8 +115,10 @@ def cmd_compare(c: Corpus, args: argparse.Namespace) -> int:
             "predictions": [asdict(p) for p in cmp.predictions],
         }
         _emit(data, "", "json")
+    elif args.format == "csv":
+        sys.stdout.write(cmp.to_csv())
     else:
-        _emit(None, cmp.to_csv(), "md")
+        _emit(None, cmp.to_markdown(), "md")
     return 0
 
 
@@ -133,8 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--root", default=None, help="project folder holding seeds/ and scenarios/ (default: this checkout)")
     sub = ap.add_subparsers(dest="command", required=True)
 
-    def fmt(p: argparse.ArgumentParser, default: str = "md") -> None:
-        p.add_argument("--format", choices=("json", "md"), default=default, help=f"output format (default {default})")
+    def fmt(p: argparse.ArgumentParser, default: str = "md", choices: tuple[str, ...] = ("json", "md")) -> None:
+        p.add_argument("--format", choices=choices, default=default, help=f"output format (default {default})")
 
     sub.add_parser("validate", help="check every file; one line per fault, exit 1 if any")
     fmt(sub.add_parser("terms", help="the terms of a deal and their options"))
@@ -143,9 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--preset", help="start from this preset id")
     p.add_argument("--query", help='query string, e.g. "territory=freeze_line&sanctions=kept"')
     fmt(p)
-    p = sub.add_parser("compare", help="compare scenarios given as specs (preset~term:option...); md gives CSV")
+    p = sub.add_parser("compare", help="compare scenarios given as specs (preset~term:option...): JSON, a Markdown table or CSV")
     p.add_argument("specs", nargs="+")
-    fmt(p, default="json")
+    fmt(p, default="json", choices=("json", "md", "csv"))
     fmt(sub.add_parser("space", help="the whole space: zones of agreement, blockers, closest compromises"))
     return ap
 

@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
+from . import markdown
 from .evaluate import Evaluation, evaluate
 from .load import Corpus
 
@@ -55,21 +56,36 @@ class Comparison:
     predictions: tuple[PredictionRow, ...]
     data_version: str = ""
 
+    def rows(self) -> list[tuple[str, str, str, list[str], bool]]:
+        """The comparison as one table: (section, id, name, a cell per scenario, differs) for each
+        term, each side's verdict, satisfaction and red lines crossed, and each prediction's match."""
+        out: list[tuple[str, str, str, list[str], bool]] = []
+        for t in self.terms:
+            out.append(("term", t.term, t.label, list(t.option_labels), t.differs))
+        for sd in self.sides:
+            out.append(("verdict", sd.side, sd.name, list(sd.verdict_labels), sd.differs))
+            out.append(("satisfaction", sd.side, sd.name, [f"{x:.2f}" for x in sd.satisfaction], sd.differs))
+            out.append(("red_lines_crossed", sd.side, sd.name, ["; ".join(r) for r in sd.red_lines_crossed], sd.differs))
+        for p in self.predictions:
+            out.append(("prediction_match", p.id, f"{p.analyst_name}: {p.outcome_label}", [f"{m:.2f}" for m in p.matches], p.differs))
+        return out
+
     def to_csv(self) -> str:
-        """One table: a row per term, side verdict and prediction match; a column per scenario."""
+        """rows() as CSV: section, id, name, a column per scenario, differs."""
         buf = io.StringIO()
         w = csv.writer(buf)
         w.writerow(["section", "id", "name", *self.labels, "differs"])
         w.writerow(["data_version", "", self.data_version, *[""] * len(self.labels), ""])
-        for t in self.terms:
-            w.writerow(["term", t.term, t.label, *t.option_labels, t.differs])
-        for sd in self.sides:
-            w.writerow(["verdict", sd.side, sd.name, *sd.verdict_labels, sd.differs])
-            w.writerow(["satisfaction", sd.side, sd.name, *[f"{x:.2f}" for x in sd.satisfaction], sd.differs])
-            w.writerow(["red_lines_crossed", sd.side, sd.name, *["; ".join(r) for r in sd.red_lines_crossed], sd.differs])
-        for p in self.predictions:
-            w.writerow(["prediction_match", p.id, f"{p.analyst_name}: {p.outcome_label}", *[f"{m:.2f}" for m in p.matches], p.differs])
+        for section, id_, name, cells, differs in self.rows():
+            w.writerow([section, id_, name, *cells, differs])
         return buf.getvalue()
+
+    def to_markdown(self) -> str:
+        """rows() as a Markdown table (data text escaped); differing rows are marked "yes"."""
+        return markdown.table(
+            ["section", "id", "name", *self.labels, "differs"],
+            [[section, id_, name, *cells, "yes" if differs else ""] for section, id_, name, cells, differs in self.rows()],
+        )
 
 
 def compare(corpus: Corpus, scenarios: Sequence[tuple[str, Mapping[str, str]]]) -> Comparison:

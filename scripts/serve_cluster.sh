@@ -18,13 +18,14 @@
 #   - upgrades `/_stcore/stream` to a websocket and keeps it open for a day
 #     (proxy_read_timeout; Streamlit pings every 30 s anyway), unbuffered;
 #   - passes Host through (Streamlit checks the websocket's Origin against it);
-#   - adds `X-Upstream` (the backend's address) to responses, which bench/load.py reads to
-#     report the spread and check stickiness. Drop it on a public server.
+#   - adds `X-Upstream` (the backend's address) to responses, for the load test only:
+#     bench/load.py reads it to report the spread and check stickiness. The README's nginx
+#     example is this configuration without it; leave it out of a public server.
 # Every scenario lives in the URL, so nothing else is shared between processes. The backends
 # share one cookie secret (XSRF tokens then validate on any of them).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-PY="$ROOT/.venv/bin/python"
+PY="${PYTHON:-$ROOT/.venv/bin/python}"  # PYTHON: another interpreter with the requirements (the tests pass theirs)
 NGINX="${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}"
 
 # Production settings for every backend (see bench/LOAD.md for what each is worth).

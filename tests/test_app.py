@@ -13,7 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from engine import tables
 from engine.evaluate import evaluate, provenance
-from engine.query import ECHO_MAX, spec_label
+from engine.compare import compare
+from engine.query import ECHO_MAX, scenario_from_spec, spec_label
 
 from components.text import md
 from components.verdicts import VERDICT_WORDS
@@ -285,7 +286,11 @@ def test_each_build_panel_renders(corpus):
     ev = evaluate(corpus, corpus.preset("kyiv_terms").scenario)
     top = ev.predictions[0]
     assert any(md(top.analyst_name) in e.label and f"{top.match:.0%}" in e.label for e in at.expander)
-    assert any("conditions hold" in e.label for e in at.expander)
+    # one folded line per prediction, saying how many of its conditions hold
+    held = {p.id: f"{sum(c.holds for c in p.conditions)} of {len(p.conditions)} conditions hold" for p in ev.predictions}
+    pred_labels = [e.label for e in at.expander if "conditions hold" in e.label]
+    assert len(pred_labels) == len(ev.predictions)
+    assert held[top.id] in pred_labels[0] and f"**{top.match:.0%}**" in pred_labels[0]
     assert url(at)["show"] == "predictions"
     at = open_app(opened=(f"x_pred_{top.id}",), preset="kyiv_terms", show="predictions")
     body = page_text(at)
@@ -293,7 +298,7 @@ def test_each_build_panel_renders(corpus):
 
     at = open_app(preset="kyiv_terms", show="chart")
     assert len(at.get("plotly_chart")) == 1
-    assert any("text equivalent" in e.label for e in at.expander)
+    assert [e.label for e in at.expander if "text equivalent" in e.label] == ["The chart as a table (text equivalent)"]
     at = open_app(opened=("x_chart_status_table",), preset="kyiv_terms", show="chart")
     assert at.dataframe, "the chart's text equivalent is missing"
     df = at.dataframe[0].value
@@ -332,11 +337,14 @@ def test_compare_view_from_the_link(corpus):
     assert at.multiselect(key="compare").value == ["kremlin_terms", "kyiv_terms~territory:freeze_line"]
     body = "\n".join(texts(at))
     assert md(spec_label(corpus, "kyiv_terms~territory:freeze_line")) in body
-    assert len(at.table) >= 2  # terms, verdicts
+    cmp = compare(corpus, [(s, scenario_from_spec(corpus, s, corpus.default_scenario())) for s in ("kremlin_terms", "kyiv_terms~territory:freeze_line")])
+    assert len(at.table) == 2  # the terms that differ, the verdicts
+    assert len(at.table[0].value) == sum(t.differs for t in cmp.terms)
+    assert len(at.table[1].value) == len(corpus.sides)
     assert len(at.get("plotly_chart")) == 1
     assert url(at)["compare"] == "kremlin_terms,kyiv_terms~territory:freeze_line"
     assert url(at)["view"] == "compare"
-    assert any(b.label.startswith("Download the comparison") for b in at.get("download_button"))
+    assert [b.label for b in at.get("download_button")] == ["Download this scenario's report (Markdown)", "Download the comparison (CSV)"]
 
 
 def test_keep_a_copy_pins_the_current_scenario(corpus):
@@ -449,7 +457,7 @@ def test_method_view():
 def test_landscape_view_renders(corpus):
     at = open_app(view="landscape")
     assert not at.error
-    assert not [i for i in at.info if "coming soon" in i.value]
+    # the view itself drew (its "Scenarios" metric), not a placeholder
     metrics = {m.label: m.value for m in at.metric}
     assert metrics.get("Scenarios") == f"{corpus.space_size():,}"
 

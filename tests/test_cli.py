@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
 
 import pytest
+
+from engine.markdown import md
 
 from .conftest import ROOT
 
@@ -86,3 +90,26 @@ def test_compare_json(corpus):
     assert len(data["labels"]) == 2
     row = next(t for t in data["terms"] if t["term"] == "territory")
     assert row["options"] == [corpus.preset("kremlin_terms").scenario["territory"], "freeze_line"] and row["differs"]
+
+
+def test_compare_md_is_a_markdown_table(corpus):
+    out = run("compare", "kremlin_terms", "kyiv_terms~territory:freeze_line", "--format", "md")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == r"| section | id | name | The Kremlin\'s terms | Kyiv\'s terms — changed\: Territory | differs |"
+    assert lines[1] == "|---|---|---|---|---|---|"
+    territory = corpus.term("territory")
+    kremlin = territory.option(corpus.preset("kremlin_terms").scenario["territory"]).label
+    assert lines[2] == f"| term | territory | Territory | {md(kremlin)} | {md(territory.option('freeze_line').label)} | yes |"
+    # a row per term, three per side (verdict, satisfaction, red lines), one per prediction
+    assert len(lines) == 2 + len(corpus.terms) + 3 * len(corpus.sides) + len(corpus.predictions)
+    assert all(line.startswith("| ") and line.endswith(" |") for line in lines[2:])
+
+
+def test_compare_csv_has_the_same_rows(corpus):
+    out = run("compare", "kremlin_terms", "kyiv_terms~territory:freeze_line", "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.reader(io.StringIO(out.stdout)))
+    assert rows[0] == ["section", "id", "name", "The Kremlin's terms", "Kyiv's terms — changed: Territory", "differs"]
+    assert rows[1][:3] == ["term", "territory", "Territory"] and rows[1][-1] == "True"
+    assert len(rows) == 1 + len(corpus.terms) + 3 * len(corpus.sides) + len(corpus.predictions)

@@ -15,7 +15,8 @@ from engine.schema import REQUIRED_PRESETS, REQUIRED_SIDES, REQUIRED_TERMS
 
 from .conftest import ROOT
 
-SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
+SHARED_SEEDS = ROOT.parent / "shared" / "seeds"  # the texts as they were given to the project
+SEEDS_MANIFEST = ROOT / "tests" / "seeds.sha256"
 NAMED_ANALYSTS = ("radchenko", "stanovaya", "bondarev", "kniazhytskyi", "gabuev", "bolton", "mcfaul", "mylovanov", "markov", "pistorius")
 
 
@@ -25,11 +26,29 @@ def test_required_ids(corpus):
     assert set(REQUIRED_PRESETS) <= set(corpus.preset_ids)
 
 
-@pytest.mark.skipif(not SHARED_SEEDS.exists(), reason="../shared/seeds is not beside this checkout")
+def _manifest() -> dict[str, str]:
+    """tests/seeds.sha256 (`sha256sum seeds/*.txt` when the texts were given): path -> sha256."""
+    out = {}
+    for line in SEEDS_MANIFEST.read_text().splitlines():
+        digest, path = line.split(None, 1)
+        out[path.lstrip("*")] = digest
+    return out
+
+
 def test_seeds_are_the_given_texts_byte_for_byte(corpus):
-    given = {hashlib.sha256(p.read_bytes()).hexdigest() for p in SHARED_SEEDS.glob("*.txt")}
-    ours = {hashlib.sha256((ROOT / "seeds" / s.file).read_bytes()).hexdigest() for s in corpus.sources.values()}
-    assert ours == given
+    """Every seed text is listed in the checked-in manifest with its exact bytes, and every
+    source reads one of them (`sha256sum -c tests/seeds.sha256` checks the same by hand)."""
+    manifest = _manifest()
+    assert len(manifest) == 5
+    on_disk = {f"seeds/{p.name}": hashlib.sha256(p.read_bytes()).hexdigest() for p in (ROOT / "seeds").glob("*.txt")}
+    assert on_disk == manifest
+    assert {f"seeds/{s.file}" for s in corpus.sources.values()} == set(manifest)
+
+
+@pytest.mark.skipif(not SHARED_SEEDS.exists(), reason="../shared/seeds is not beside this checkout (the manifest test still checks seeds/)")
+def test_the_manifest_is_the_texts_as_given():
+    given = sorted(hashlib.sha256(p.read_bytes()).hexdigest() for p in SHARED_SEEDS.glob("*.txt"))
+    assert sorted(_manifest().values()) == given
 
 
 def test_source_metadata_says_only_what_the_texts_say(corpus):

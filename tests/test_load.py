@@ -7,6 +7,7 @@ No timing asserts: CI machines vary. The second test puts nginx in front of two 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -14,16 +15,16 @@ from pathlib import Path
 
 import pytest
 
+from bench.loadgen import phases
+
 ROOT = Path(__file__).resolve().parent.parent
 LOAD = ROOT / "bench" / "load.py"
 CLUSTER = ROOT / "scripts" / "serve_cluster.sh"
 
-PHASE_FIELDS = {
-    "sessions", "reruns", "p50_ms", "p95_ms", "max_ms", "reruns_per_s", "bytes_per_rerun",
-    "msgs_per_rerun", "errors", "exceptions", "rss_mb", "load", "burst", "duration_s", "cpu",
-}
-RSS_FIELDS = {"before", "peak", "after"}
-LATENCY_FIELDS = {"count", "p50_ms", "p95_ms", "max_ms"}
+# The report's fields are the tool's contract, defined once (bench/loadgen/phases.py).
+PHASE_FIELDS = set(phases.PHASE_FIELDS)
+RSS_FIELDS = set(phases.RSS_FIELDS)
+LATENCY_FIELDS = set(phases.LATENCY_FIELDS)
 
 
 def run_load(tmp_path: Path, *args: str, timeout: int = 240) -> dict:
@@ -70,8 +71,10 @@ def test_load_app_and_floor(tmp_path):
     assert {"single_session_p50", "throughput_50", "per_sessions"} <= ratios.keys()
     assert ratios["single_session_p50"] > 0
     assert {"p50_ratio", "throughput_ratio"} <= ratios["per_sessions"]["3"].keys()
-    # the simulated students clicked the app's own controls
-    assert sum(report["targets"]["app"]["phases"][1]["clicks"].values()) > 0
+    # every steady and burst rerun of the simulated students was a click on the app's own controls
+    ph3 = report["targets"]["app"]["phases"][1]
+    assert sum(ph3["clicks"].values()) == 3 * 2 + 3
+    assert set(ph3["clicks"]) <= {"radio", "selectbox", "button_group"} and ph3["clicks"].get("radio", 0) > 0
 
 
 @pytest.mark.skipif(not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()), reason="nginx not installed")
@@ -79,7 +82,7 @@ def test_load_behind_nginx_two_processes(tmp_path):
     state = tmp_path / "cluster"
     started = subprocess.run(
         [str(CLUSTER), "start", "2", "--port", "0", "--dir", str(state)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=ROOT, capture_output=True, text=True, timeout=120, env=dict(os.environ, PYTHON=sys.executable),
     )
     try:
         assert started.returncode == 0, started.stdout + started.stderr
@@ -97,3 +100,11 @@ def test_load_behind_nginx_two_processes(tmp_path):
     assert ph["sticky_mismatches"] == 0
     # ... and the sessions were spread over both (16 sessions all on one: p = 2**-15)
     assert len(ph["upstreams"]) == 2, ph["upstreams"]
+
+
+def test_latency_summary():
+    """The percentiles interpolate between ranks; the summary has exactly the contract's fields."""
+    s = phases.lat_stats([50.0, 10.0, 40.0, 20.0, 30.0])
+    assert s == {"count": 5, "p50_ms": 30.0, "p95_ms": 48.0, "max_ms": 50.0}
+    assert set(s) == LATENCY_FIELDS
+    assert phases.lat_stats([]) == {"count": 0, "p50_ms": None, "p95_ms": None, "max_ms": None}

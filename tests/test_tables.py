@@ -78,7 +78,10 @@ def test_quote_index_holds_every_quote_and_search_narrows_it(corpus):
     assert all(r.who == "" for r in rows if r.kind == tables.KIND_TERM)
     assert tables.search_quotes(rows, "") == list(rows)
     hits = tables.search_quotes(rows, "NATO neutrality")
-    assert hits and all("nato" in " ".join((r.quote, r.summary, r.terms, r.about)).casefold() for r in hits)
+    # exactly the passages that name both words (in any field, any case), in the index's order
+    hay = lambda r: " ".join((r.kind, r.claim_id, r.who, r.about, r.terms, r.quote, r.summary, r.source_label)).casefold()  # noqa: E731
+    assert hits == [r for r in rows if "nato" in hay(r) and "neutrality" in hay(r)]
+    assert 0 < len(hits) < len(rows)  # the query narrows the index, and something matches
     assert tables.search_quotes(rows, "zzzz-no-such-word") == []
 
 
@@ -90,7 +93,8 @@ def test_marked_text_marks_every_quote_and_drops_markup(corpus):
         assert "](#)" not in shown and "**" not in shown
         quoted = [run.text for para in marked.paragraphs for line in para for run in line if run.mark]
         assert quoted, f"no passage of {sid} is marked"
-        assert marked.quoted_passages > 0
+        # one marked passage per distinct quote that cites this seed, wherever it is quoted from
+        assert marked.quoted_passages == len({q for source, q in _quotes(corpus) if source == sid}), sid
 
 
 def test_quote_index_says_who_in_the_one_phrase(minimal):
@@ -118,3 +122,12 @@ def test_marked_text_singles_out_the_claim_asked_for(corpus):
         # case are folded (as the quote check folds them).
         assert fold(_focus_text(marked)).folded == fold(c.quote).folded, c.id
     assert tables.claim_quote(corpus, "no_such_claim") is None
+
+
+def _quotes(corpus):
+    """(source, quote) of every passage the data quotes: term and preset bases, demands, predictions."""
+    for t in corpus.terms:
+        yield from ((b.source, b.quote) for b in t.basis)
+    for pr in corpus.presets:
+        yield from ((b.source, b.quote) for b in pr.basis)
+    yield from ((c.source, c.quote) for c in (*corpus.demands, *corpus.predictions))
