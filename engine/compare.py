@@ -59,7 +59,7 @@ class Comparison:
     def rows(self) -> list[tuple[str, str, str, list[str], bool]]:
         """The comparison as one table: (section, id, name, a cell per scenario, differs) for each
         term, each side's verdict, satisfaction and red lines crossed, and each prediction's match."""
-        out: list[tuple[str, str, str, list[str], bool]] = []
+        out: list[tuple[str, str, str, list[str], bool]] = [("data_version", "", self.data_version, [""] * len(self.labels), False)]
         for t in self.terms:
             out.append(("term", t.term, t.label, list(t.option_labels), t.differs))
         for sd in self.sides:
@@ -75,7 +75,6 @@ class Comparison:
         buf = io.StringIO()
         w = csv.writer(buf)
         w.writerow(["section", "id", "name", *self.labels, "differs"])
-        w.writerow(["data_version", "", self.data_version, *[""] * len(self.labels), ""])
         for section, id_, name, cells, differs in self.rows():
             w.writerow([section, id_, name, *cells, differs])
         return buf.getvalue()

@@ -100,9 +100,10 @@ def test_compare_md_is_a_markdown_table(corpus):
     assert lines[1] == "|---|---|---|---|---|---|"
     territory = corpus.term("territory")
     kremlin = territory.option(corpus.preset("kremlin_terms").scenario["territory"]).label
-    assert lines[2] == f"| term | territory | Territory | {md(kremlin)} | {md(territory.option('freeze_line').label)} | yes |"
-    # a row per term, three per side (verdict, satisfaction, red lines), one per prediction
-    assert len(lines) == 2 + len(corpus.terms) + 3 * len(corpus.sides) + len(corpus.predictions)
+    assert lines[2] == f"| data\\_version |  | {md(corpus.data_version)} |  |  |  |"
+    assert lines[3] == f"| term | territory | Territory | {md(kremlin)} | {md(territory.option('freeze_line').label)} | yes |"
+    # the data version, a row per term, three per side (verdict, satisfaction, red lines), one per prediction
+    assert len(lines) == 3 + len(corpus.terms) + 3 * len(corpus.sides) + len(corpus.predictions)
     assert all(line.startswith("| ") and line.endswith(" |") for line in lines[2:])
 
 
@@ -111,5 +112,6 @@ def test_compare_csv_has_the_same_rows(corpus):
     assert out.returncode == 0, out.stderr
     rows = list(csv.reader(io.StringIO(out.stdout)))
     assert rows[0] == ["section", "id", "name", "The Kremlin's terms", "Kyiv's terms — changed: Territory", "differs"]
-    assert rows[1][:3] == ["term", "territory", "Territory"] and rows[1][-1] == "True"
-    assert len(rows) == 1 + len(corpus.terms) + 3 * len(corpus.sides) + len(corpus.predictions)
+    assert rows[1][:3] == ["data_version", "", corpus.data_version]
+    assert rows[2][:3] == ["term", "territory", "Territory"] and rows[2][-1] == "True"
+    assert len(rows) == 2 + len(corpus.terms) + 3 * len(corpus.sides) + len(corpus.predictions)

@@ -264,7 +264,7 @@ def test_the_handout_the_csv_and_the_report_carry_the_data_release(corpus):
     assert report_dict(corpus, sc)["data_release"] == {"version": corpus.release.version, "date": corpus.release.date.isoformat()}
     assert f"Data version {corpus.data_version}." in report_markdown(corpus, sc)
     csv_rows = compare(corpus, [("A", sc), ("B", corpus.default_scenario())]).to_csv().splitlines()
-    assert csv_rows[1].startswith(f"data_version,,{corpus.data_version}")
+    assert csv_rows[1].startswith(f"data_version,,{corpus.data_version},")
 
 
 def test_the_changelog_has_an_entry_for_the_current_release(corpus):
