@@ -268,7 +268,7 @@ def test_side_details_list_red_lines_with_quote_and_source(corpus):
 
 def test_the_demands_met_are_in_the_link(corpus):
     ev = evaluate(corpus, corpus.preset("kremlin_terms").scenario)
-    met = ev.side("russia").demands_met
+    met = ev.side("russia").positions_met  # one folded line per position
     assert met
     at = open_app(preset="kremlin_terms", side="russia")
     assert "met" not in url(at)

@@ -76,7 +76,11 @@ def test_every_demand_lands_in_exactly_one_list(corpus):
         ev = evaluate(corpus, p.scenario)
         for sd in ev.sides:
             ids = [d.id for d in (*sd.red_lines_crossed, *sd.demands_met, *sd.demands_unmet)]
-            assert sorted(ids) == sorted(d.id for d in corpus.demands_of(sd.id))
+            assert sorted(ids) == sorted(d.id for d in corpus.demands_of(sd.id) if d.is_current)
+            assert sorted(d.id for d in sd.history) == sorted(d.id for d in corpus.demands_of(sd.id) if not d.is_current)
+            # the positions group exactly the same claims, each position in one list
+            grouped = [r.id for p in (*sd.positions_crossed, *sd.positions_met, *sd.positions_unmet) for r in p.reports]
+            assert sorted(grouped) == sorted(ids)
             assert all(d.strength == "red_line" for d in sd.red_lines_crossed)
             assert all(d.strength != "red_line" for d in sd.demands_unmet)
             assert (sd.verdict == "red_line_crossed") == bool(sd.red_lines_crossed)
