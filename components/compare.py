@@ -10,7 +10,7 @@ from engine.compare import Comparison
 from engine.query import BASELINE, CURRENT, MAX_COMPARE, spec_for, spec_label
 
 from . import cached, charts, layout, state
-from .claims import by_term_then_strength, demand_body
+from .claims import by_term_then_strength_positions, demand_body
 from .text import md
 
 LETTERS = "ABCD"
@@ -107,17 +107,20 @@ def _changes(corpus: Corpus, cmp: Comparison, letters: list[str]) -> None:
                     continue
                 any_change = True
                 side = cmp.evaluations[i].side(sd.side)
-                # A position is shown by its first report (the ids compared are position ids).
-                results = {p.id: p.reports[0] for p in (*side.positions_crossed, *side.positions_unmet, *side.positions_met)}
+                positions = {p.id: p for p in (*side.positions_crossed, *side.positions_unmet, *side.positions_met)}
                 st.markdown(f"##### {md(sd.name)}: {letter} against A")
                 for how, ids in (("Newly met in", sd.gained[i]), ("No longer met in", sd.lost[i])):
-                    shown = by_term_then_strength(corpus, [results[x] for x in ids if x in results])
+                    shown = by_term_then_strength_positions(corpus, [positions[x] for x in ids if x in positions])
                     if not shown:
                         continue
-                    st.markdown(f"**{how} {letter} ({len(shown)})**")
-                    for d in shown:
+                    st.markdown(f"**{how} {letter} ({len(shown)} position{'s' if len(shown) != 1 else ''})**")
+                    for pos in shown:
+                        # every report of the position, each with its quote and who says it
                         with st.container(border=True):
-                            demand_body(corpus, d, scenario_label=f"Scenario {letter}")
+                            for k, d in enumerate(pos.reports):
+                                if k:
+                                    st.divider()
+                                demand_body(corpus, d, scenario_label=f"Scenario {letter}")
         if not any_change:
             st.write("No side gains or loses a demand against A.")
 

@@ -361,8 +361,9 @@ def test_compare_gains_and_losses_show_who_said_it(corpus):
     body = page_text(at)
     kyiv = evaluate(corpus, corpus.preset("kyiv_terms").scenario)
     kremlin = evaluate(corpus, corpus.preset("kremlin_terms").scenario)
-    met_before = {d.id for d in kremlin.side("ukraine").demands_met}
-    gained = [d for d in kyiv.side("ukraine").demands_met if d.id not in met_before]
+    met_before = {p.id for p in kremlin.side("ukraine").positions_met}
+    # every report of every position newly met is shown, with its quote and who says it
+    gained = [d for p in kyiv.side("ukraine").positions_met if p.id not in met_before for d in p.reports]
     assert gained
     for d in gained:
         assert md(d.quote) in body
