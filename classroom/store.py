@@ -160,8 +160,9 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def database_url(configured: str | None = None) -> str:
-    """The database to use: the one configured (secrets), else the env variable, else SQLite."""
-    url = (configured or os.environ.get(DATABASE_URL_ENV) or "").strip()
+    """The database to use: the env variable, else the one configured (the app's secrets),
+    else the SQLite file under `.data/`."""
+    url = (os.environ.get(DATABASE_URL_ENV) or configured or "").strip()
     return url or f"sqlite:///{DEFAULT_PATH}"
 
 

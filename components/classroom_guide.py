@@ -1,0 +1,31 @@
+"""The teacher's guide: a 45-minute lesson plan with the links to use (components/classroom_guide.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from engine import Corpus
+
+from . import state
+from .text import app_link
+
+GUIDE = Path(__file__).with_name("classroom_guide.md")
+
+
+def links(corpus: Corpus) -> dict[str, str]:
+    base = state.base_url()
+    out = {"classroom": app_link({state.P_VIEW: "class"}, base), "guide": app_link({state.P_VIEW: "guide"}, base)}
+    for name, preset in (("kremlin", "kremlin_terms"), ("kyiv", "kyiv_terms"), ("us", "us_ceasefire")):
+        if preset in corpus.preset_ids:
+            out[name] = app_link({"preset": preset, state.P_VIEW: "build"}, base)
+        else:
+            out[name] = out["classroom"]
+    return out
+
+
+def render(corpus: Corpus) -> None:
+    st.markdown("### The teacher's guide")
+    # Our own text, with only this app's links filled in (app_link percent-encodes them).
+    st.markdown(GUIDE.read_text(encoding="utf-8").format(**links(corpus)))
