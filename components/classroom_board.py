@@ -142,7 +142,8 @@ def _deals(corpus: Corpus, info: ClassInfo, board: Board) -> None:
 def _summary(corpus: Corpus, info: ClassInfo, board: Board) -> None:
     n = len(board.deals)
     if not info.reveal:
-        st.markdown(f"**{n} deal{'s' if n != 1 else ''} in.** Verdicts hidden: guess first. {md(board.tally.words())}")
+        guessed = board.tally.groups
+        st.markdown(f"**{n} deal{'s' if n != 1 else ''} in**, {guessed} with a guess. Verdicts hidden: guess first.")
         return
     if board.all_accept:
         names = ", ".join(board.deals[i].submission.group_name for i in board.all_accept)
