@@ -82,6 +82,13 @@ def _controls(corpus: Corpus, store: ClassStore, info: ClassInfo, key: str) -> N
                 if st.button("Remove this deal", key="board_remove", icon=":material/delete:"):
                     store.remove_submission(info.id, key, sid)
                     st.rerun()
+            groups = {g.id: g for g in store.groups(info.id)}
+            if groups:
+                gid = st.selectbox("Give a group a side", options=list(groups), format_func=lambda g: groups[g].name, key="board_side_group")
+                side = st.selectbox("Side", options=list(corpus.side_ids), format_func=lambda x: corpus.side(x).name, key="board_side_pick")
+                if st.button("Give this side", key="board_side_set", icon=":material/assignment_ind:"):
+                    store.set_side(info.id, gid, side, key=key)
+                    st.toast(f"{groups[gid].name} plays {corpus.side(side).name}.")
             sure = st.checkbox("I want to delete this class and every deal in it", key="board_delete_sure")
             if st.button("Delete the class", key="board_delete", icon=":material/delete_forever:", disabled=not sure):
                 store.delete_class(info.id, key)

@@ -223,3 +223,25 @@ def test_a_role_brief_can_be_read_and_downloaded(db, corpus):
     at.run()
     ok(at)
     assert "Stated by" in page(at) or "Attributed to Ukraine by" in page(at)
+
+
+def test_the_teacher_gives_sides_removes_a_deal_and_deletes_the_class(db):
+    info, key = db.create_class("C")
+    g = db.join(info.id, "Latecomers")
+    db.submit(info.id, g.id, "territory=freeze_line", "first try")
+    at = open_app(view="board", **{"class": info.code}, teacher=key)
+    assert "Latecomers" in page(at)
+    at.selectbox(key="board_side_group").set_value(g.id)
+    at.selectbox(key="board_side_pick").set_value("europe")
+    at.button(key="board_side_set").click().run()
+    ok(at)
+    assert db.group(info.id, g.id).side == "europe"
+    at.selectbox(key="board_remove_pick").set_value(db.submissions(info.id)[0].id)
+    at.button(key="board_remove").click().run()
+    ok(at)
+    assert db.submissions(info.id) == [] and "No deal yet" in page(at)
+    at.checkbox(key="board_delete_sure").check().run()
+    at.button(key="board_delete").click().run()
+    ok(at)
+    assert info.id not in db.class_ids()
+    assert "class" not in url(at) and "teacher" not in url(at)
