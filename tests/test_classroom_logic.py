@@ -171,3 +171,13 @@ def test_the_token_bucket_lets_a_burst_through_then_waits():
     assert all(limits.allow(bucket, 3, 0.5, now=0.0) for _ in range(3))
     assert not limits.allow(bucket, 3, 0.5, now=0.1)
     assert limits.allow(bucket, 3, 0.5, now=2.2)
+
+
+def test_the_classroom_package_never_imports_streamlit():
+    from pathlib import Path
+
+    import classroom
+
+    for f in Path(classroom.__file__).parent.glob("*.py"):
+        src = f.read_text()
+        assert "import streamlit" not in src and "from streamlit" not in src, f.name
