@@ -11,7 +11,8 @@ st.set_page_config(
     page_title="Peace Terms Explorer",
     page_icon=":material/balance:",
     layout="wide",
-    initial_sidebar_state="expanded",
+    # The class board is for a projector: no sidebar.
+    initial_sidebar_state="collapsed" if st.query_params.get("view") == "board" else "expanded",
 )
 
 loaded = cached.corpus_or_faults()
@@ -22,6 +23,12 @@ corpus = loaded
 
 state.init(corpus)
 state.apply_pending(corpus)
+if st.session_state[state.VIEW] == "board":
+    from components import classroom_board
+
+    classroom_board.render(corpus)
+    state.write_url(corpus)
+    st.stop()
 sidebar.render(corpus)
 
 title, actions = st.columns([3, 1], vertical_alignment="center")
@@ -58,6 +65,14 @@ elif view == "sources":
     from components import sources
 
     sources.render(corpus)
+elif view == "class":
+    from components import classroom
+
+    classroom.render(corpus)
+elif view == "guide":
+    from components import classroom_guide
+
+    classroom_guide.render(corpus)
 elif view == "method":
     from components import method
 

@@ -12,7 +12,7 @@ from .text import app_link
 
 def share_url(corpus: Corpus) -> str:
     """The full address of this view: the app's URL (where the browser gives it) and the query."""
-    return app_link(state.query(corpus), state.base_url())
+    return app_link(state.query(corpus, private=False), state.base_url())
 
 
 def render(corpus: Corpus) -> None:

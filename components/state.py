@@ -3,7 +3,9 @@
 The URL contract is engine/query.py (one parameter per term, `preset`, `compare`); the app adds
 its own parameters, validated here (P_* below): `view`; for the build view `show` (the panel),
 `side` and `met`; for the compare view `diff`; for the sources view `show`, `seed`, `claim` and
-`q`. Widgets hold the state under the session keys below; nothing per user lives at module
+`q`; for the classroom views (components/classroom*.py) `class` (a join code) and `teacher` (the
+teacher key, only ever written into the teacher's own address bar, never into a link the app
+offers for sharing). Widgets hold the state under the session keys below; nothing per user lives at module
 level. Problems with a link are plain text quoting at most ECHO_MAX characters of it: escape
 them (components.text.md) to show them.
 """
@@ -17,6 +19,7 @@ import streamlit as st
 from engine import Corpus
 from engine.query import CURRENT, MAX_COMPARE, echo, parse_query, spec_for, spec_problem, to_query
 from engine.schema import REQUIRED_PRESETS
+from classroom.store import code_problem, normalise_code, teacher_key_problem
 
 VIEWS = {
     "build": "Build a scenario",
@@ -26,6 +29,9 @@ VIEWS = {
     "method": "Method",
 }
 DEFAULT_VIEW = "build"
+# Views a link may open that the row of view buttons does not offer (the projector's board).
+LINK_VIEWS = {**VIEWS, "class": "Classroom", "guide": "Teacher's guide", "board": "Class board"}
+VIEWS = {**VIEWS, "class": "Classroom", "guide": "Teacher's guide"}
 PANELS = {
     "verdicts": "Sides' verdicts",
     "predictions": "Analysts' predictions",
@@ -46,7 +52,9 @@ P_DIFF = "diff"  # compare view: "0" shows every term and prediction, not only t
 P_SEED = "seed"
 P_CLAIM = "claim"
 P_SEARCH = "q"
-APP_PARAMS = (P_VIEW, P_SHOW, P_SIDE, P_MET, P_DIFF, P_SEED, P_CLAIM, P_SEARCH)
+P_CLASS = "class"  # a class's join code (classroom views)
+P_TEACHER = "teacher"  # the teacher key: in the teacher's own address bar only
+APP_PARAMS = (P_VIEW, P_SHOW, P_SIDE, P_MET, P_DIFF, P_SEED, P_CLAIM, P_SEARCH, P_CLASS, P_TEACHER)
 FLAGS = {"1": True, "0": False}
 
 # Session keys; all but the last four are also the keys of the widgets that hold them.
@@ -61,6 +69,8 @@ ONLY_DIFF = "only_diff"
 SEED = "seed"
 CLAIM = "claim"
 SEARCH = "q"
+CLASS_CODE = "class_code"
+TEACHER_KEY = "teacher_key"
 PROBLEMS = "_url_problems"
 OPEN_REQUEST = "_open_scenario"  # holds open_scenario()'s request: {"scenario", "preset", "view"}
 OPEN_TERMS = "open_scenario"  # holds a bare {term: option} dict (the Landscape's key; it writes both)
@@ -115,7 +125,7 @@ def init(corpus: Corpus) -> None:
             ss[term_key(t)] = option
 
         view = extras.get(P_VIEW, DEFAULT_VIEW)
-        if view not in VIEWS:
+        if view not in LINK_VIEWS:
             problems.append(f"Unknown view '{echo(view)}': showing {VIEWS[DEFAULT_VIEW]}.")
             view = DEFAULT_VIEW
         ss[VIEW] = view
@@ -167,6 +177,15 @@ def init(corpus: Corpus) -> None:
         ss[SEARCH] = search
 
         # `compare=` (empty) is an empty comparison; no `compare` at all, the default one.
+        code, teacher = extras.get(P_CLASS, ""), extras.get(P_TEACHER, "")
+        if code and code_problem(code):
+            problems.append(f"Unknown class code '{echo(code)}': {code_problem(code)}.")
+            code = ""
+        if teacher and (teacher_key_problem(teacher) or not code):
+            problems.append("The teacher key in the link is not valid: the board is shown without the teacher's controls.")
+            teacher = ""
+        ss[CLASS_CODE], ss[TEACHER_KEY] = normalise_code(code) if code else "", teacher
+
         ss[COMPARE] = list(parsed.compare) if parsed.compare_given else default_compare(corpus, parsed.preset)
         ss[PROBLEMS] = problems
         ss[_READY] = True
@@ -183,7 +202,7 @@ def init(corpus: Corpus) -> None:
         ss[SIDE] = corpus.side_ids[0]
     if ss.get(SEED) not in corpus.sources:
         ss[SEED] = next(iter(corpus.sources))
-    if ss.get(VIEW) not in VIEWS:
+    if ss.get(VIEW) not in LINK_VIEWS:
         ss[VIEW] = DEFAULT_VIEW
     if ss.get(BUILD_PANEL) not in PANELS:
         ss[BUILD_PANEL] = DEFAULT_PANEL
@@ -242,14 +261,15 @@ def apply_pending(corpus: Corpus) -> None:
     for t in corpus.terms:
         option = wanted.get(t.id, base[t.id])
         st.session_state[term_key(t.id)] = option if option in t.option_ids else base[t.id]
-    st.session_state[VIEW] = req.get("view") if req.get("view") in VIEWS else DEFAULT_VIEW
+    st.session_state[VIEW] = req.get("view") if req.get("view") in LINK_VIEWS else DEFAULT_VIEW
 
 
 # --- The address bar --------------------------------------------------------------------------
 
 
-def query(corpus: Corpus) -> dict[str, str]:
-    """The query parameters that reproduce the current view."""
+def query(corpus: Corpus, private: bool = True) -> dict[str, str]:
+    """The query parameters that reproduce the current view (`private=False`: the link to share,
+    which never holds the teacher key)."""
     ss = st.session_state
     # The comparison is always written, `compare=` when empty, so a reload keeps it empty.
     out = to_query(corpus, scenario(corpus), preset(corpus), ss.get(COMPARE, []))
@@ -275,6 +295,10 @@ def query(corpus: Corpus) -> dict[str, str]:
             out[P_SEED] = ss[SEED]
             if ss.get(CLAIM):
                 out[P_CLAIM] = ss[CLAIM]
+    if ss.get(CLASS_CODE):
+        out[P_CLASS] = ss[CLASS_CODE]
+        if private and ss.get(TEACHER_KEY) and view in ("class", "board"):
+            out[P_TEACHER] = ss[TEACHER_KEY]
     return out
 
 
