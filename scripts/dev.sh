@@ -66,10 +66,13 @@ ensure_venv() {  # requirements file
 
 ensure_system_packages() {
   # The browser test drives Debian's chromium (never a downloaded browser); the scale-out
-  # test puts nginx in front of the app.
+  # test puts nginx in front of the app; the class store's tests start a PostgreSQL.
   local missing=()
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  # The class store's tests also run against a real PostgreSQL (a throwaway cluster the tests
+  # start themselves: tests/pg.py).
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
   [ ${#missing[@]} -eq 0 ] && return
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq
