@@ -4,7 +4,8 @@ The second coder codes from scenarios/CODEBOOK.md and the texts alone (scenarios
 the two codings need not cut the texts into the same claims. Claims are matched one to one:
 a demand with a demand of the same source, side and term whose quotes overlap in the seed; a
 prediction with a prediction of the same source whose quotes overlap (the same analyst first);
-the largest overlap first. For each field of the matched pairs: percent agreement and Cohen's
+the closest pair first, by the overlap of the two quotes over their union (so a short quote
+pairs with the claim that quotes just that sentence, not with a longer one that contains it). For each field of the matched pairs: percent agreement and Cohen's
 kappa. Claims only one coder made are listed apart (unitising differences).
 """
 
@@ -94,6 +95,12 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
+def _closeness(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """Overlap over union of two spans: 1 for the same passage, small for a sentence in a paragraph."""
+    ov = _overlap(a, b)
+    return ov / (max(a[1], b[1]) - min(a[0], b[0])) if ov else 0.0
+
+
 def match(first: Sequence[Coded], second: Sequence[Coded]) -> tuple[list[tuple[Coded, Coded]], list[Coded], list[Coded]]:
     """Pairs of the same unit, and the claims only the first or only the second coder made."""
     candidates = []
@@ -101,15 +108,15 @@ def match(first: Sequence[Coded], second: Sequence[Coded]) -> tuple[list[tuple[C
         for j, b in enumerate(second):
             if a.kind != b.kind or a.source != b.source:
                 continue
-            ov = _overlap(a.span, b.span)
-            if not ov:
+            close = _closeness(a.span, b.span)
+            if not close:
                 continue
             if a.kind == "demand":
                 if (a.data.get("side"), a.data.get("term")) != (b.data.get("side"), b.data.get("term")):
                     continue
-                rank = (0, -ov)
+                rank = (0, -close)
             else:
-                rank = (0 if a.data.get("analyst") == b.data.get("analyst") else 1, -ov)
+                rank = (0 if a.data.get("analyst") == b.data.get("analyst") else 1, -close)
             candidates.append((rank, i, j))
     candidates.sort()
     used_a: set[int] = set()

@@ -195,3 +195,15 @@ def test_agreement_matches_claims_by_overlapping_quotes_and_side_and_term(tmp_pa
     res = agreement(pairs)
     assert res["demand"]["strength"]["agreement"] == 0.5
     assert res["demand"]["strength"]["disagreements"] == [("a2", "b1", "demand", "red_line")]
+
+
+def test_agreement_pairs_a_sentence_with_the_claim_quoting_just_that_sentence():
+    from engine.agreement import Coded, match
+
+    # First coder: a paragraph claim and a one-sentence claim; second coder: the same sentence.
+    a = [Coded("demand", {"id": "para", "side": "russia", "term": "t", "source": "s"}, (0, 200)),
+         Coded("demand", {"id": "sent", "side": "russia", "term": "t", "source": "s"}, (100, 150))]
+    b = [Coded("demand", {"id": "b_sent", "side": "russia", "term": "t", "source": "s"}, (100, 150)),
+         Coded("demand", {"id": "b_para", "side": "russia", "term": "t", "source": "s"}, (0, 120))]
+    pairs, _, _ = match(a, b)
+    assert sorted((x.id, y.id) for x, y in pairs) == [("para", "b_para"), ("sent", "b_sent")]
