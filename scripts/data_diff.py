@@ -37,7 +37,20 @@ for p in c.presets:
         sides[sd.id] = {"name": sd.name, "verdict": sd.verdict_label, "satisfaction": sd.satisfaction, "crossed": crossed}
     preds = {x.id: {"match": x.match, "label": f"{x.analyst_name}: {x.outcome_label}"} for x in ev.predictions}
     out[p.id] = {"title": p.title, "sides": sides, "predictions": preds}
-print(json.dumps(out))
+claims = {}
+for d in c.demands:
+    claims[d.id] = {"kind": "demand", "side": d.side, "term": d.term, "options": sorted(d.options), "strength": d.strength.value,
+                    "provenance": d.provenance.value, "by": d.by, "certainty": getattr(getattr(d, "certainty", None), "value", "firm"),
+                    "period": getattr(getattr(d, "period", None), "value", "talks_2025"),
+                    "when": sorted((w.term, tuple(sorted(w.options))) for w in getattr(d, "when", [])),
+                    "position": getattr(d, "position", None), "quote": " ".join(d.quote.split())}
+for p in c.predictions:
+    claims[p.id] = {"kind": "prediction", "analyst": p.analyst, "outcome": p.outcome,
+                    "conditions": sorted((x.term, tuple(sorted(x.options))) for x in p.conditions),
+                    "holder": getattr(p, "holder", None), "kind_": getattr(getattr(p, "kind", None), "value", "forecast"),
+                    "certainty": getattr(getattr(p, "certainty", None), "value", "firm"),
+                    "period": getattr(getattr(p, "period", None), "value", "talks_2025"), "quote": " ".join(p.quote.split())}
+print(json.dumps({"presets": out, "claims": claims}, default=list))
 '''
     res = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True, check=True)
     import json
@@ -58,7 +71,8 @@ def main() -> int:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(dest), rev], check=True)
             trees[name] = dest
         try:
-            old, new = snapshot(trees["old"]), snapshot(trees["new"])
+            old_all, new_all = snapshot(trees["old"]), snapshot(trees["new"])
+            old, new = old_all["presets"], new_all["presets"]
         finally:
             for name, rev in (("old", old_rev), ("new", new_rev)):
                 if rev is not None:
@@ -86,7 +100,36 @@ def main() -> int:
         print(f"\nPredictions fully matched: {len(full_b)} → {len(full_a)}. Match changed: {len(changed)}"
               + (f" ({moves})" if changed else "")
               + f"; new predictions: {len(added)}; removed: {len(gone)}" + (f" ({', '.join(gone)})" if gone else "") + ".\n")
+    print(claims_summary(old_all["claims"], new_all["claims"]))
     return 0
+
+
+def claims_summary(old: dict, new: dict) -> str:
+    """How many claims were added, removed, and changed in each field (by id)."""
+    from collections import Counter
+
+    added = [k for k in new if k not in old]
+    removed = [k for k in old if k not in new]
+    changed: Counter[str] = Counter()
+    touched = 0
+    for k in set(old) & set(new):
+        a, b = old[k], new[k]
+        fields = [f for f in b if f != "kind" and a.get(f) != b.get(f) and not (f == "position" and b.get(f) is None and a.get(f) is None)]
+        if fields:
+            touched += 1
+        changed.update(fields)
+    lines = [
+        "### Claims, by id",
+        "",
+        f"{len(old)} claims before ({sum(v['kind'] == 'demand' for v in old.values())} demands, {sum(v['kind'] == 'prediction' for v in old.values())} predictions); "
+        f"{len(new)} after ({sum(v['kind'] == 'demand' for v in new.values())} demands, {sum(v['kind'] == 'prediction' for v in new.values())} predictions). "
+        f"Added {len(added)}, removed {len(removed)}, kept {len(set(old) & set(new))} of which {touched} changed.",
+        "",
+        "| field | claims changed |",
+        "|---|---|",
+    ]
+    lines += [f"| {f.rstrip('_')} | {n} |" for f, n in changed.most_common()]
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
