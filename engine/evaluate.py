@@ -197,6 +197,9 @@ class PredictionResult:
     own_forecast: bool = True
     certainty: str = "firm"
     period: str = s.CURRENT_PERIOD.value
+    # Conditions that every option of their terms meets: the text expects it whatever the deal
+    # (codebook §9), so its match is 1 in every scenario.
+    whatever_the_deal: bool = False
 
 
 @dataclass(frozen=True)
@@ -338,6 +341,7 @@ def evaluate_prediction(corpus: Corpus, p: s.Prediction, scenario: Mapping[str, 
         own_forecast=p.is_own_forecast,
         certainty=p.certainty.value,
         period=p.period.value,
+        whatever_the_deal=all(set(c.options) >= set(corpus.term(c.term).option_ids) for c in p.conditions),
     )
 
 

@@ -207,3 +207,10 @@ def test_agreement_pairs_a_sentence_with_the_claim_quoting_just_that_sentence():
          Coded("demand", {"id": "b_para", "side": "russia", "term": "t", "source": "s"}, (0, 120))]
     pairs, _, _ = match(a, b)
     assert sorted((x.id, y.id) for x, y in pairs) == [("para", "b_para"), ("sent", "b_sent")]
+
+
+def test_a_prediction_conditioned_on_every_option_applies_whatever_the_deal(tmp_path):
+    c = corpus_with(tmp_path, [demand("ru_land")], [prediction("always", {"territory": ["recognise", "freeze"]}), prediction("some", {"territory": ["freeze"]})])
+    preds = {p.id: p for p in evaluate(c, SC).predictions}
+    assert preds["always"].whatever_the_deal is True and preds["always"].match == 1.0
+    assert preds["some"].whatever_the_deal is False
