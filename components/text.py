@@ -33,6 +33,12 @@ def md_run(text: str) -> str:
     return _escape(str(text).replace("\t", " "))
 
 
+def plain(text: str) -> str:
+    """Data text for a Plotly label or tooltip: Plotly reads a subset of HTML there, so its HTML
+    characters become entities."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def blockquote(text: str) -> str:
     return "> " + md(text)
 

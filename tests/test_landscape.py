@@ -16,6 +16,7 @@ import random
 import subprocess
 import sys
 import time
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from engine import schema as s
 from engine import landscape as L
 from engine.evaluate import evaluate
 from engine.load import Corpus
+from engine.space_markdown import space_markdown
 
 from .conftest import ROOT
 
@@ -296,7 +298,7 @@ def test_same_side_conflict_is_reported():
     w = L.what_would_it_take(c, {"territory": "a", "other": "x"}, "russia")
     assert not w["possible"] and w["result"] is None
     assert {r["id"] for r in w["impossible"][0]["red_lines"]} == {"r1", "r2"}
-    md = L.space_markdown(c, data)
+    md = space_markdown(c, data)
     assert "quote of r1" in md and "quote of r2" in md
 
 
@@ -351,7 +353,7 @@ def test_a_position_reported_twice_counts_once():
     [ch] = w["changes"]
     assert ch["fixes"] == ["ru1", "ru2"] and len(ch["positions_met"]) == 1
     assert w["effect"]["russia"]["red_lines_before"] == 1
-    md = L.space_markdown(c, data)
+    md = space_markdown(c, data)
     assert "quote of ru1" in md and "quote of ru2" in md and "2 red-line positions of 2 sides (3 reports" in md
 
 
@@ -387,7 +389,7 @@ def test_compatible_outcomes_are_not_disagreements(declared):
     assert sum(map(sum, an["disagreement_matrix"]["counts"])) == 2
     [near] = L.disagreements(c, {"t": "b", "u": "y"})
     assert near["example"] == {"t": "a", "u": "y"} and near["changes"] == 1
-    md = L.space_markdown(c, data)
+    md = space_markdown(c, data)
     assert "1 pair of predictions" in md and "3 overlapping pairs of predictions" in md and "exclude each other" in md
 
 
@@ -439,7 +441,7 @@ def test_k_best_against_sorting():
         lists = [sorted((rng.randint(0, 6), o) for o in range(rng.randint(1, 4))) for _ in range(rng.randint(1, 5))]
         everything = sorted(sum(lst[r][0] for lst, r in zip(lists, ranks)) for ranks in itertools.product(*(range(len(x)) for x in lists)))
         k = rng.randint(1, len(everything) + 2)
-        got = L._k_best(lists, k)
+        got = L.k_best(lists, k)
         assert [t for t, _ in got] == everything[:k]
         assert len({ch for _, ch in got}) == len(got)
 
@@ -478,7 +480,7 @@ def test_nondominated_against_brute():
     rng = np.random.default_rng(3)
     for _ in range(30):
         V = np.unique(rng.integers(0, 6, size=(rng.integers(1, 60), rng.integers(1, 5))), axis=0)
-        got = {tuple(V[i]) for i in L._nondominated(V)}
+        got = {tuple(V[i]) for i in L.nondominated(V)}
         assert got == pareto_brute(V)
 
 
@@ -612,21 +614,9 @@ def test_analysts_match_brute_force(seed):
         assert d["changes"] == hamming(here, ex) == nearest
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_analysts_without_the_grid(seed, monkeypatch):
-    """The other exact path (unions by component recursion; the contested count by dynamic
-    programming over terms, for the disagreements and for merely different outcomes)."""
-    c, bf, data = case(seed)
-    monkeypatch.setattr(L, "CELL_LIMIT", 0)
-    an = L._analysts(c, L._build(c))
-    ref = data["analysts"]
-    assert an["unions_exact"]
-    for key in ("covered_by_some_prediction", "contested", "different_outcomes", "outcome_matrix", "by_analyst"):
-        assert an[key] == ref[key]
-
-
-def test_contested_count_against_brute():
-    """The contested count's dynamic programme, on dense random predictions, against enumeration."""
+def test_counts_of_unions_against_brute():
+    """The one exact counting programme (unions of regions, where a disagreement applies), on dense
+    random predictions, against enumeration."""
     rng = random.Random(5)
     for n in range(60):
         terms = {f"t{i}": [f"t{i}o{j}" for j in range(rng.randint(2, 4))] for i in range(rng.randint(1, 5))}
@@ -637,14 +627,18 @@ def test_contested_count_against_brute():
             cond = {t: rng.sample(terms[t], rng.randint(1, len(terms[t]))) for t in rng.sample(list(terms), rng.randint(1, min(3, len(terms))))}
             preds.append((f"p{k}", f"a{rng.randint(0, 3)}", rng.choice(outcomes), cond))
         c = make_corpus(terms, ["s"], [], preds, excludes={a: v for a, v in excludes.items()}, version=f"dp-{n}")
-        sp = L._build(c)
-        pairs = L._pairs(sp)
-        brute = 0
+        an = L.space_report(c)["analysts"]
+        contested = covered = 0
+        by_analyst: Counter = Counter()
         for combo in itertools.product(*terms.values()):
             sc = dict(zip(terms, combo))
             hit = [p for p in c.predictions if all(sc[x.term] in x.options for x in p.conditions)]
-            brute += any(p.analyst != q.analyst and c.outcomes_exclude(p.outcome, q.outcome) for p, q in itertools.combinations(hit, 2))
-        assert L._contested_count(sp, pairs) == brute, n
+            contested += any(p.analyst != q.analyst and c.outcomes_exclude(p.outcome, q.outcome) for p, q in itertools.combinations(hit, 2))
+            covered += bool(hit)
+            by_analyst.update({p.analyst for p in hit})
+        assert an["contested"]["count"] == contested, n
+        assert an["covered_by_some_prediction"]["count"] == covered, n
+        assert {a["analyst"]: a["count"] for a in an["by_analyst"]} == {a: by_analyst[a] for a in {p.analyst for p in c.predictions}}, n
 
 
 def test_unions_too_entangled_are_reported_not_guessed(monkeypatch):
@@ -656,30 +650,14 @@ def test_unions_too_entangled_are_reported_not_guessed(monkeypatch):
          ("p2", "an2", "oc2", {"t1": ["y", "x"], "t2": ["v"]})],
         version="entangled",
     )
-    monkeypatch.setattr(L, "CELL_LIMIT", 0)
-    monkeypatch.setattr(L, "UNION_NODE_BUDGET", 0)
+    monkeypatch.setattr("engine.landscape.analysts.COUNT_STATE_MAX", 0)
     L.clear_cache()
     data = L.space_report(c)
     an = data["analysts"]
     assert not an["unions_exact"] and an["covered_by_some_prediction"]["count"] is None
     assert an["disagreement_count"] == len(an["disagreements"])  # pairs stay exact
-    assert "not counted" in L.space_markdown(c, data)
+    assert "not counted" in space_markdown(c, data)
     L.clear_cache()
-
-
-def test_union_count_against_brute():
-    rng = random.Random(11)
-    for _ in range(200):
-        sizes = [rng.randint(2, 4) for _ in range(rng.randint(1, 5))]
-        boxes = []
-        for _ in range(rng.randint(0, 6)):
-            ts = rng.sample(range(len(sizes)), rng.randint(0, len(sizes)))
-            # masks may be empty or full, terms in any order: the function normalises them
-            boxes.append(tuple((t, rng.randint(0, (1 << sizes[t]) - 1)) for t in ts))
-        brute = sum(
-            any(all(m >> combo[t] & 1 for t, m in b) for b in boxes) for combo in itertools.product(*(range(n) for n in sizes))
-        )
-        assert L._union_count(sizes, boxes) == brute
 
 
 # --- Scale, cache, contract --------------------------------------------------------------------
@@ -732,7 +710,7 @@ def test_degenerate_corpora():
     assert all(z["count"] == 6 for z in data["zopa"])
     assert data["closest_optimum"]["count"] == 6 and data["frontier"]["sides"] == []
     assert data["analysts"]["disagreement_count"] == 0
-    assert L.space_markdown(c, data)
+    assert space_markdown(c, data)
     # a red line accepting every option blocks nothing
     c = make_corpus({"t": ["a", "b"]}, ["x"], [("d", "x", "t", ["a", "b"], "red_line")], version="all-options")
     data = L.space_report(c)
