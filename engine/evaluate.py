@@ -1,20 +1,31 @@
 """Evaluating a scenario: which demands it meets, which red lines it crosses, which predictions it matches.
 
 A scenario maps every term id to one option id. The scoring (also on the Method page):
+- Only claims of the current period (`talks_2025`) count; earlier positions are **history**,
+  listed apart and never counted (scenarios/CODEBOOK.md §5).
 - A demand is **met** when the scenario's option for its term is one of the demand's options.
-- A **red line** is crossed when a red-line demand is not met.
+  A conditional demand (`when`) is an implication: it **applies** only when all its conditions
+  hold, and is met when it does not apply (codebook §6).
+- Reports of one **position** (claims sharing `position_id`) agree on side, term, options,
+  strength, `when` and period (the validator checks it), so they are met or not together; every
+  figure counts the position once. A position's certainty is the firmest of its reports'.
+- A **red line** is crossed when a red-line position is not met.
 - A side's **verdict**: `red_line_crossed` if any of its red lines is crossed; otherwise
-  `all_demands_met` if every demand is met, else `some_demands_unmet`. Where the sources give
-  conflicting demands for one side, no scenario can meet them all.
-- A side's **satisfaction** (0 to 1): the weighted share of its demands met, weighting red
+  `all_demands_met` if every position is met, else `some_demands_unmet`; `no_demands` when it
+  has no current position. Where the sources give conflicting demands for one side, no scenario
+  can meet them all.
+- A side's **satisfaction** (0 to 1): the weighted share of its positions met, weighting red
   lines 3, demands 2 and preferences 1.
+- A side is **silent** on a term where it has no current claim; `terms_on_record` counts the
+  others.
 - A prediction's **match** (0 to 1): the share of its conditions that hold. 1 means the scenario
-  has every feature the analyst's prediction is conditioned on.
+  has every feature the analyst's prediction is conditioned on. Predictions are ranked by match
+  (highest first), then by how many conditions they have (more specific first), then by id.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Mapping
 
 from . import schema as s
@@ -78,6 +89,15 @@ def provenance(corpus: Corpus, kind: s.Provenance | str, by: str) -> Provenance:
 
 
 @dataclass(frozen=True)
+class WhenResult:
+    """One condition of a conditional demand, and whether the scenario meets it."""
+
+    term: str
+    options: tuple[str, ...]
+    holds: bool
+
+
+@dataclass(frozen=True)
 class DemandResult:
     id: str
     side: str
@@ -92,6 +112,30 @@ class DemandResult:
     source: str
     source_label: str
     provenance: Provenance
+    certainty: str = "firm"
+    period: str = s.CURRENT_PERIOD.value
+    when: tuple[WhenResult, ...] | None = None
+    applies: bool = True
+    position: str = ""
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class PositionResult:
+    """One position of a side (its reports grouped): counted once in every figure."""
+
+    id: str
+    term: str
+    strength: str
+    certainty: str
+    period: str
+    met: bool
+    applies: bool
+    reports: tuple[DemandResult, ...]
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(r.source for r in self.reports))
 
 
 @dataclass(frozen=True)
@@ -105,6 +149,11 @@ class SideResult:
     demands_met: tuple[DemandResult, ...]
     demands_unmet: tuple[DemandResult, ...]
     silent_terms: tuple[str, ...]
+    positions_crossed: tuple[PositionResult, ...] = ()
+    positions_unmet: tuple[PositionResult, ...] = ()
+    positions_met: tuple[PositionResult, ...] = ()
+    history: tuple[DemandResult, ...] = ()
+    terms_on_record: int = 0
 
     def status_by_term(self) -> dict[str, str]:
         """For each term: 'crossed', 'unmet', 'met', 'mixed' or 'silent' (for charts)."""
@@ -142,6 +191,12 @@ class PredictionResult:
     source: str
     source_label: str
     conditions: tuple[ConditionResult, ...]
+    holder: str = ""
+    holder_name: str = ""
+    kind: str = "forecast"
+    own_forecast: bool = True
+    certainty: str = "firm"
+    period: str = s.CURRENT_PERIOD.value
 
 
 @dataclass(frozen=True)
@@ -156,22 +211,29 @@ class Evaluation:
                 return x
         raise KeyError(side_id)
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+
+def demand_applies(d: s.Demand, scenario: Mapping[str, str]) -> bool:
+    """Whether every `when` condition of a demand holds (always, for an unconditional one)."""
+    return all(scenario[c.term] in c.options for c in d.when)
 
 
 def demand_met(d: s.Demand, scenario: Mapping[str, str]) -> bool:
-    return scenario[d.term] in d.options
+    """Met: the scenario's option is one the demand accepts, or the demand does not apply."""
+    return not demand_applies(d, scenario) or scenario[d.term] in d.options
+
+
+def holder_name(corpus: Corpus, holder_id: str) -> str:
+    """The name of whoever holds an expectation: a person, or a side."""
+    if holder_id in corpus.people:
+        return corpus.people[holder_id].name
+    return corpus.side(holder_id).name
 
 
 def evaluate_side(corpus: Corpus, side: s.Side, scenario: Mapping[str, str]) -> SideResult:
-    crossed, met, unmet = [], [], []
-    weight_met = weight_all = 0
+    crossed, met, unmet, history = [], [], [], []
+    grouped: dict[str, list[DemandResult]] = {}
     for d in corpus.demands_of(side.id):
         ok = demand_met(d, scenario)
-        w = s.STRENGTH_WEIGHT[d.strength]
-        weight_all += w
-        weight_met += w if ok else 0
         src = corpus.sources[d.source]
         result = DemandResult(
             id=d.id,
@@ -187,22 +249,46 @@ def evaluate_side(corpus: Corpus, side: s.Side, scenario: Mapping[str, str]) -> 
             source=d.source,
             source_label=src.label,
             provenance=provenance(corpus, d.provenance, d.by),
+            certainty=d.certainty.value,
+            period=d.period.value,
+            when=tuple(WhenResult(c.term, tuple(c.options), scenario[c.term] in c.options) for c in d.when) or None,
+            applies=demand_applies(d, scenario),
+            position=d.position_id,
+            reason=d.reason,
         )
+        if not d.is_current:
+            history.append(result)
+            continue
+        grouped.setdefault(d.position_id, []).append(result)
         if ok:
             met.append(result)
         elif d.is_red_line:
             crossed.append(result)
         else:
             unmet.append(result)
+
+    positions: dict[str, list[PositionResult]] = {"crossed": [], "unmet": [], "met": []}
+    weight_met = weight_all = 0
+    for pos_id, reports in grouped.items():
+        head = reports[0]
+        strength = s.Strength(head.strength)
+        certainty = min((s.Certainty(r.certainty) for r in reports), key=s.CERTAINTY_RANK.__getitem__)
+        pos = PositionResult(pos_id, head.term, head.strength, certainty.value, head.period, head.met, head.applies, tuple(reports))
+        w = s.STRENGTH_WEIGHT[strength]
+        weight_all += w
+        weight_met += w if pos.met else 0
+        bucket = "met" if pos.met else "crossed" if strength is s.Strength.red_line else "unmet"
+        positions[bucket].append(pos)
+
     if not weight_all:
         verdict = "no_demands"
-    elif crossed:
+    elif positions["crossed"]:
         verdict = "red_line_crossed"
-    elif unmet:
+    elif positions["unmet"]:
         verdict = "some_demands_unmet"
     else:
         verdict = "all_demands_met"
-    spoken = {d.term for d in corpus.demands_of(side.id)}
+    spoken = {d.term for d in corpus.demands_of(side.id) if d.is_current}
     return SideResult(
         id=side.id,
         name=side.name,
@@ -213,6 +299,11 @@ def evaluate_side(corpus: Corpus, side: s.Side, scenario: Mapping[str, str]) -> 
         demands_met=tuple(met),
         demands_unmet=tuple(unmet),
         silent_terms=tuple(t for t in corpus.term_ids if t not in spoken),
+        positions_crossed=tuple(positions["crossed"]),
+        positions_unmet=tuple(positions["unmet"]),
+        positions_met=tuple(positions["met"]),
+        history=tuple(history),
+        terms_on_record=len(spoken),
     )
 
 
@@ -241,6 +332,12 @@ def evaluate_prediction(corpus: Corpus, p: s.Prediction, scenario: Mapping[str, 
         source=p.source,
         source_label=corpus.sources[p.source].label,
         conditions=conds,
+        holder=p.holder_id,
+        holder_name=holder_name(corpus, p.holder_id),
+        kind=p.kind.value,
+        own_forecast=p.is_own_forecast,
+        certainty=p.certainty.value,
+        period=p.period.value,
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any, Iterable, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import schema as s
+from .coding import strength_needs_reason
 from .quotes import _LINK, FoldedText, find_quote, fold
 from .yamlio import LineDict, LineList, YamlError, line_of, load_yaml
 
@@ -175,6 +176,10 @@ class _Reader:
         self.root = root
         self.faults: list[Fault] = []
         self.digest = hashlib.sha256()
+        # Ids of records that failed their own check: they are reported once, where they are
+        # wrong, and references to them add no further faults (the root cause, not its echoes).
+        self.broken: set[str] = set()
+        self.broken_cites: set[str] = set()  # sources cited by records that failed their check
 
     def rel(self, path: Path) -> str:
         try:
@@ -229,6 +234,10 @@ class _Reader:
         try:
             rec = model.model_validate(item)
         except ValidationError as exc:
+            if ident:
+                self.broken.add(ident)
+            if isinstance(item, dict) and isinstance(item.get("source"), str):
+                self.broken_cites.add(item["source"])
             for err in exc.errors():
                 loc = tuple(err["loc"])
                 where = line_of(item, loc) if isinstance(item, LineDict) else line
@@ -304,8 +313,15 @@ def _load(root: Path) -> tuple[Corpus, list[Fault]]:
         if not path.exists():
             rd.fault(src.yaml_file, src.line_of("file"), "E012", src.id, f"seed file '{src.file}' not found in seeds/")
             continue
-        seed_texts[src.id] = path.read_text(encoding="utf-8")
-        rd.digest.update(path.read_bytes())
+        raw_bytes = path.read_bytes()
+        try:
+            seed_texts[src.id] = raw_bytes.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw_bytes[: exc.start].count(b"\n") + 1
+            rd.fault(f"seeds/{src.file}", line, "E017", src.id, f"the seed is not UTF-8 text (byte {exc.start}: {raw_bytes[exc.start:exc.start + 1]!r}); save it as UTF-8")
+            rd.broken.add(src.id)
+            continue
+        rd.digest.update(raw_bytes)
         folded[src.id] = fold(seed_texts[src.id])
 
     terms_path = data / "terms.yaml"
@@ -356,7 +372,7 @@ def _load(root: Path) -> tuple[Corpus, list[Fault]]:
             continue
         file_demands = rd.records(rel, raw, "demands", s.Demand, allowed=("predictions",))
         file_predictions = rd.records(rel, raw, "predictions", s.Prediction, allowed=("demands",))
-        if path.stem not in sources:
+        if path.stem not in sources and path.stem not in rd.broken:
             rd.fault(rel, 1, "E005", "", f"the file name must be a source id; '{path.stem}' is not in seeds/sources.yaml")
         for claim in [*file_demands, *file_predictions]:
             if claim.source != path.stem and path.stem in sources:
@@ -369,7 +385,8 @@ def _load(root: Path) -> tuple[Corpus, list[Fault]]:
         if not quote or not quote.strip():
             rd.fault(rec.yaml_file, rec.line_of("quote"), "E007", ident, "the quote is missing or empty")
         elif source not in sources:
-            rd.fault(rec.yaml_file, rec.line_of("source"), "E005", ident, f"unknown source '{source}'")
+            if source not in rd.broken:
+                rd.fault(rec.yaml_file, rec.line_of("source"), "E005", ident, f"unknown source '{source}'")
         elif source in folded and find_quote(quote, folded[source]) is None:
             short = " ".join(quote.split())
             short = short if len(short) <= 70 else short[:67] + "..."
@@ -407,6 +424,42 @@ def _load(root: Path) -> tuple[Corpus, list[Fault]]:
         elif d.provenance is s.Provenance.stated and who.speaks_for != d.side:
             rd.fault(d.yaml_file, d.line_of("by"), "E009", d.id, f"'stated' needs a speaker for '{d.side}', but '{d.by}' speaks for {who.speaks_for or 'no side'}; use 'attributed'")
         check_quote(d, d.quote, d.source, d.id)
+        when_terms: set[str] = set()
+        for c in d.when:
+            check_options(c, c.term, c.options, d.id)
+            if c.term == d.term:
+                rd.fault(c.yaml_file, c.line, "E016", d.id, f"'when' names the demand's own term '{d.term}'; a condition links another term (codebook §6)")
+            elif c.term in when_terms:
+                rd.fault(c.yaml_file, c.line, "E004", d.id, f"two 'when' conditions on term '{c.term}'")
+            when_terms.add(c.term)
+        why = strength_needs_reason(d.strength, d.quote)
+        if why and not d.reason:
+            rd.fault(d.yaml_file, d.line_of("strength"), "E015", d.id, f"{why}: write a 'reason', or change the strength")
+        if d.is_red_line and d.certainty is not s.Certainty.firm and not d.reason:
+            rd.fault(d.yaml_file, d.line_of("certainty"), "E013", d.id, f"a red line held '{d.certainty.value}' (a hedged text) needs a 'reason' (codebook §4)")
+
+    # Codebook §7: the reports of one position agree on everything that makes it a position.
+    by_position: dict[str, list[s.Demand]] = {}
+    for d in demands:
+        by_position.setdefault(d.position_id, []).append(d)
+    claim_ids = {d.id for d in demands}
+    for pos_id, reports in by_position.items():
+        if pos_id not in claim_ids:
+            first = reports[0]
+            rd.fault(first.yaml_file, first.line_of("position"), "E005", first.id, f"position '{pos_id}' is not the id of a demand (use the id of its first report)")
+            continue
+        head = next(d for d in demands if d.id == pos_id)
+        def key(d: s.Demand) -> tuple:
+            return (d.side, d.term, frozenset(d.options), d.strength, frozenset((c.term, frozenset(c.options)) for c in d.when), d.period)
+        names = ("side", "term", "options", "strength", "when", "period")
+        for d in reports:
+            if d is head:
+                continue
+            diff = [n for n, a, b in zip(names, key(d), key(head)) if a != b]
+            if diff:
+                rd.fault(d.yaml_file, d.line_of("position"), "E014", d.id, f"a report of position '{pos_id}' must agree with it on {', '.join(diff)} (codebook §5, §7)")
+
+    sides_and_people = set(sides) | set(people)
 
     for o in outcomes.values():
         for other in o.excludes:
@@ -425,6 +478,8 @@ def _load(root: Path) -> tuple[Corpus, list[Fault]]:
                 rd.fault(c.yaml_file, c.line, "E004", p.id, f"two conditions on term '{c.term}'")
             seen_terms.add(c.term)
         check_quote(p, p.quote, p.source, p.id)
+        if p.holder is not None and p.holder not in sides_and_people:
+            rd.fault(p.yaml_file, p.line_of("holder"), "E005", p.id, f"unknown holder '{p.holder}' (a person or side id)")
 
     for preset in presets.values():
         for term_id, option_id in preset.scenario.items():
@@ -453,9 +508,9 @@ def _load(root: Path) -> tuple[Corpus, list[Fault]]:
             if rid not in have:
                 rd.fault(where, 0, "E011", rid, f"required {kind} id '{rid}' is missing")
 
-    cited = {c.source for c in [*demands, *predictions]}
+    cited = {c.source for c in [*demands, *predictions]} | rd.broken_cites
     for src in sources.values():
-        if src.id not in cited and (data / "claims").exists():
+        if src.id not in cited and src.id not in rd.broken and (data / "claims").exists():
             rd.fault(src.yaml_file, src.line, "E012", src.id, f"seed '{src.id}' is never cited by a claim (add scenarios/claims/{src.id}.yaml)")
 
     corpus = Corpus(

@@ -83,6 +83,7 @@ class Period(str, Enum):
     """The time a position belongs to. Only `talks_2025` counts towards today's verdicts."""
 
     talks_2025 = "talks_2025"
+    earlier = "earlier"
     istanbul_2022 = "istanbul_2022"
     ultimatum_2021 = "ultimatum_2021"
 
@@ -90,6 +91,7 @@ class Period(str, Enum):
 CURRENT_PERIOD = Period.talks_2025
 PERIOD_LABEL = {
     Period.talks_2025: "2025",
+    Period.earlier: "before 2025",
     Period.istanbul_2022: "the 2022 Istanbul talks",
     Period.ultimatum_2021: "the December 2021 draft treaties",
 }
@@ -269,6 +271,13 @@ class Demand(Claim):
         return self.position or self.id
 
 
+class PredictionKind(str, Enum):
+    """A forecast says what will follow; an assessment judges what a deal or the talks amount to."""
+
+    forecast = "forecast"
+    assessment = "assessment"
+
+
 class Prediction(Claim):
     """An analyst's predicted outcome and the scenario features under which it applies."""
 
@@ -278,6 +287,7 @@ class Prediction(Claim):
     # Whose expectation this is: the analyst's own forecast (null, the default) or one the
     # analyst ascribes to someone else (a person or side id), e.g. how the Kremlin sees it.
     holder: Id | None = None
+    kind: PredictionKind = PredictionKind.forecast
 
     @property
     def holder_id(self) -> str:
@@ -285,7 +295,8 @@ class Prediction(Claim):
 
     @property
     def is_own_forecast(self) -> bool:
-        return self.holder is None or self.holder == self.analyst
+        """The analyst's own forecast: what counts in disagreements between analysts."""
+        return (self.holder is None or self.holder == self.analyst) and self.kind is PredictionKind.forecast
 
 
 class ClaimsFile(Record):

@@ -83,3 +83,24 @@ def test_verbatim_shows_the_seeds_own_characters_and_closes_its_quotation():
     # Typed with straight quotes and stopping inside the quotation: shown as the seed prints it.
     assert corpus.verbatim("sample_2025", 'Kyiv has "repeatedly rejected') == "Kyiv has “repeatedly rejected”"
     assert corpus.verbatim("sample_2025", "any such deal - and says") == "any such deal — and says"
+
+
+def test_one_bad_field_gives_one_fault_line(tmp_path):
+    # The root cause alone: a source whose url is bad is still known to the claims that cite it.
+    root = build_tree(tmp_path, FIXTURES / "faults" / "E002_bad_url")
+    assert [str(f) for f in validate(root)] == [(FIXTURES / "faults" / "E002_bad_url" / "expected.txt").read_text().strip()]
+
+
+def test_a_seed_that_is_not_utf8_is_a_fault_not_a_traceback(tmp_path):
+    root = build_tree(tmp_path, FIXTURES / "faults" / "E017_seed_not_utf8")
+    assert [str(f) for f in validate(root)] == [(FIXTURES / "faults" / "E017_seed_not_utf8" / "expected.txt").read_text().strip()]
+
+
+def test_red_line_wording_is_read_the_same_for_every_side():
+    from engine.coding import red_line_markers
+
+    assert red_line_markers("Kyiv, and the EU, had to be involved in any talks") == []
+    assert red_line_markers("They demanded that the European Union and Kyiv be involved") == []
+    assert red_line_markers("No ceasefire agreement, even a temporary one, can be signed without a commitment") == ["no X without Y"]
+    assert red_line_markers("“independence, territorial integrity and sovereignty” cannot be subject to any compromise") == ["cannot be subject to any compromise"]
+    assert red_line_markers("Putin would likely agree only to meaningless guarantees") == ["agree only to"]
