@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..load import Corpus
-from ..names import person_name
+from ..names import holder_name, person_name
 from .index import Space, bits, popcount, space_of
 
 DISAGREEMENTS_MAX = 5_000  # disagreement pairs listed (the count is always exact)
@@ -22,7 +22,7 @@ COUNT_STATE_MAX = 50_000  # states of count_where's programme before it gives up
 def _box_count(sp: Space, box: Sequence[tuple[int, int]]) -> int:
     n = math.prod(popcount(m) for _, m in box)
     constrained = {t for t, _ in box}
-    return n * math.prod(sp.sizes[t] for t in range(sp.T) if t not in constrained)
+    return n * math.prod(sp.term_sizes[t] for t in range(sp.T) if t not in constrained)
 
 
 def _intersect(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...] | None:
@@ -39,21 +39,22 @@ def _nearest_in_box(sp: Space, box: Sequence[tuple[int, int]], choice: Sequence[
     out = list(choice)
     for t, mask in box:
         if not (mask >> out[t] & 1):
-            out[t] = sp.default[t] if mask >> sp.default[t] & 1 else bits(mask, sp.sizes[t])[0]
+            out[t] = sp.term_default[t] if mask >> sp.term_default[t] & 1 else bits(mask, sp.term_sizes[t])[0]
     return out
 
 
 def _region(sp: Space, box: Sequence[tuple[int, int]]) -> dict[str, list[str]]:
-    return {sp.term_ids[t]: [sp.options[t][o] for o in bits(m, sp.sizes[t])] for t, m in box}
+    return {sp.term_ids[t]: [sp.options[t][o] for o in bits(m, sp.term_sizes[t])] for t, m in box}
 
 
 Pair = tuple[int, int, tuple[tuple[int, int], ...]]
 
 
 def _overlapping_pairs(sp: Space) -> tuple[list[Pair], list[Pair]]:
-    """Predictions by different analysts whose regions overlap, as (i, j, overlap box): those
+    """Own forecasts by different analysts whose regions overlap, as (i, j, overlap box): those
     whose outcomes exclude each other (the disagreements), and those whose outcomes differ but
-    are compatible (context only). Widest overlap first."""
+    are compatible (context only). Widest overlap first. An expectation an analyst ascribes to
+    someone else (or an assessment) is not the analyst's forecast: it is in no pair."""
     cached = sp._cache.get("pairs")
     if cached is not None:
         return cached
@@ -61,10 +62,10 @@ def _overlapping_pairs(sp: Space) -> tuple[list[Pair], list[Pair]]:
     compatible: list[Pair] = []
     preds = sp.predictions
     for i in range(len(preds)):
-        if sp.pred_empty[i]:
+        if sp.pred_empty[i] or not preds[i].is_own_forecast:
             continue
         for j in range(i + 1, len(preds)):
-            if sp.pred_empty[j] or preds[i].analyst == preds[j].analyst or preds[i].outcome == preds[j].outcome:
+            if sp.pred_empty[j] or not preds[j].is_own_forecast or preds[i].analyst == preds[j].analyst or preds[i].outcome == preds[j].outcome:
                 continue
             box = _intersect(sp.pred_box[i], sp.pred_box[j])
             if box is None:
@@ -86,14 +87,22 @@ def _pairs(sp: Space) -> list[Pair]:
 
 
 def prediction_record(corpus: Corpus, sp: Space, i: int) -> dict[str, Any]:
+    """A prediction: who, which outcome under which conditions, the quote; `holder` is whose
+    expectation it is (the analyst, or a person or side the analyst ascribes it to),
+    `own_forecast` whether it is the analyst's own forecast (the only kind that is counted in
+    disagreements and in the analyst's coverage), `certainty` the text's hedge."""
     p = sp.predictions[i]
-    person = corpus.people.get(p.analyst)
     outcome = corpus.outcomes.get(p.outcome)
     src = corpus.sources.get(p.source)
     return {
         "id": p.id,
         "analyst": p.analyst,
-        "analyst_name": person.name if person else p.analyst,
+        "analyst_name": person_name(corpus, p.analyst),
+        "holder": p.holder_id,
+        "holder_name": holder_name(corpus, p.holder_id),
+        "own_forecast": p.is_own_forecast,
+        "kind": p.kind.value,
+        "certainty": p.certainty.value,
         "outcome": p.outcome,
         "outcome_label": outcome.label if outcome else p.outcome,
         "conditions": {c.term: list(c.options) for c in p.conditions},
@@ -115,7 +124,7 @@ def disagreements(corpus: Corpus, scenario: Mapping[str, str] | None = None, lim
 
 
 def disagreements_of(corpus: Corpus, sp: Space, scenario: Mapping[str, str] | None, limit: int | None) -> list[dict[str, Any]]:
-    base = sp.idx(scenario or {})
+    base = sp.term_idx(scenario or {})
     size = sp.space_size()
     out = []
     for i, j, box in _pairs(sp)[: limit if limit is not None else None]:
@@ -127,7 +136,7 @@ def disagreements_of(corpus: Corpus, sp: Space, scenario: Mapping[str, str] | No
             "overlap": n,
             "share": n / size,
             "region": _region(sp, box),
-            "example": sp.named(ex),
+            "example": sp.term_named(ex),
             "changes": sum(1 for t in range(sp.T) if ex[t] != base[t]),
         })
     return out
@@ -184,7 +193,7 @@ def count_where(sp: Space, links: Iterable[tuple[int, int]]) -> int | None:
         adj[bit[j]] |= 1 << bit[i]
     boxes = {i: dict(sp.pred_box[i]) for i in nodes}
     order = _term_order(boxes)
-    outside = math.prod(sp.sizes[t] for t in range(sp.T) if t not in set(order))
+    outside = math.prod(sp.term_sizes[t] for t in range(sp.T) if t not in set(order))
     low_mask = (1 << n_nodes) - 1
 
     def bits(mask: int) -> Iterable[int]:
@@ -219,9 +228,9 @@ def count_where(sp: Space, links: Iterable[tuple[int, int]]) -> int | None:
     for k, t in enumerate(order):
         seen.add(t)
         ending = sum(1 << bit[i] for i in nodes if t in boxes[i] and boxes[i].keys() <= seen)
-        rest = math.prod(sp.sizes[u] for u in order[k + 1 :])
+        rest = math.prod(sp.term_sizes[u] for u in order[k + 1 :])
         on_t = [i for i in nodes if t in boxes[i]]
-        classes = Counter(sum(1 << bit[i] for i in on_t if not boxes[i][t] >> o & 1) for o in range(sp.sizes[t]))
+        classes = Counter(sum(1 << bit[i] for i in on_t if not boxes[i][t] >> o & 1) for o in range(sp.term_sizes[t]))
         memo: dict[int, int | None] = {}
         new: dict[int, int] = {}
         for state, w in states.items():
@@ -267,20 +276,29 @@ def analysts_of(corpus: Corpus, sp: Space) -> dict[str, Any]:
             "id": p.id,
             "analyst": p.analyst,
             "outcome": p.outcome,
+            "holder": p.holder_id,
+            "holder_name": holder_name(corpus, p.holder_id),
+            "own_forecast": p.is_own_forecast,
+            "kind": p.kind.value,
+            "certainty": p.certainty.value,
             "region": _region(sp, sp.pred_box[i]),
             "count": n,
             "share": n / size,
         })
+    # An analyst's coverage is the union of their own forecasts' regions; what they ascribe to
+    # someone else is listed (`expectations`) but not counted as theirs.
+    own = [i for i, p in enumerate(preds) if p.is_own_forecast]
     by_analyst = []
     matrix = []
     for a in analysts:
-        mine = [i for i, p in enumerate(preds) if p.analyst == a]
+        mine = [i for i in own if preds[i].analyst == a]
         n = union(mine)
         matrix.append([share(union([i for i in mine if preds[i].outcome == oc])) for oc in outcomes])
         by_analyst.append({
             "analyst": a,
             "name": person_name(corpus, a),
             "predictions": [preds[i].id for i in mine],
+            "expectations": [p.id for p in preds if p.analyst == a and not p.is_own_forecast],
             "outcomes": sorted({preds[i].outcome for i in mine}, key=outcomes.index),
             "count": n,
             "share": share(n),
@@ -291,7 +309,7 @@ def analysts_of(corpus: Corpus, sp: Space) -> dict[str, Any]:
         a, b = analysts.index(preds[i].analyst), analysts.index(preds[j].analyst)
         counts[a][b] += 1
         counts[b][a] += 1
-    any_pred = union(range(len(preds)))
+    any_pred = union(own)
     # Contested: where a disagreement applies, i.e. both predictions of some pair match.
     contested = count_where(sp, [(i, j) for i, j, _ in pairs])
     # Context, not disagreements: where two analysts merely predict different outcomes (some two

@@ -1,4 +1,4 @@
-"""The Pareto frontier of side satisfaction, by dynamic programming over terms."""
+"""The Pareto frontier of side satisfaction, by dynamic programming over dimensions."""
 
 from __future__ import annotations
 
@@ -68,22 +68,22 @@ def frontier_of(sp: Space) -> dict[str, Any]:
     d = len(dims)
     F = np.zeros((1, d), dtype=np.int64)
     RL = np.zeros(1, dtype=np.int64)
-    TB = np.zeros(1, dtype=np.int64)  # tie-break: options away from the default so far
+    TB = np.zeros(1, dtype=np.int64)  # tie-break: terms away from their defaults so far
     stages: list[tuple[np.ndarray, np.ndarray]] = []
-    for t in range(sp.T):
-        n = sp.sizes[t]
-        P = sp.pts[t][dims].T if d else np.zeros((n, 0), dtype=np.int64)
-        R = sp.red_cross[t].sum(axis=0)
-        off = np.array([0 if o == sp.default[t] else 1 for o in range(n)], dtype=np.int64)
-        # Reduce the term's options first: equal vectors keep the one crossing fewest red lines,
-        # and an option another one dominates can never be part of a frontier point.
-        opts = _dedupe_min(P, R, off + np.arange(n) * 2)
+    for x in range(sp.D):
+        n = sp.sizes[x]
+        P = sp.pts[x][dims].T if d else np.zeros((n, 0), dtype=np.int64)
+        R = sp.red_cross[x].sum(axis=0)
+        off = np.array([sp.changes(x, o, sp.default[x]) for o in range(n)], dtype=np.int64)
+        # Reduce the dimension's options first: equal vectors keep the one crossing fewest red
+        # lines, and an option another one dominates can never be part of a frontier point.
+        opts = _dedupe_min(P, R, off + np.arange(n) * (len(sp.dim_terms[x]) + 1))
         opts = opts[nondominated(P[opts])]
         m = len(opts)
         f = len(F)
         if f * m > FRONTIER_STAGE_MAX * 8:
             return {"sides": [sp.side_ids[i] for i in dims], "complete": False, "count": None, "points": [],
-                    "reason": f"more than {FRONTIER_STAGE_MAX} partial sums at term {sp.term_ids[t]}"}
+                    "reason": f"more than {FRONTIER_STAGE_MAX} partial sums at term {sp.term_ids[sp.dim_terms[x][0]]}"}
         cand = (F[:, None, :] + P[opts][None, :, :]).reshape(f * m, d)
         rl = (RL[:, None] + R[opts][None, :]).reshape(-1)
         tb = (TB[:, None] + off[opts][None, :]).reshape(-1)
@@ -93,7 +93,7 @@ def frontier_of(sp: Space) -> dict[str, Any]:
         keep = keep[nondominated(cand[keep])]
         if len(keep) > FRONTIER_STAGE_MAX:
             return {"sides": [sp.side_ids[i] for i in dims], "complete": False, "count": None, "points": [],
-                    "reason": f"more than {FRONTIER_STAGE_MAX} partial sums at term {sp.term_ids[t]}"}
+                    "reason": f"more than {FRONTIER_STAGE_MAX} partial sums at term {sp.term_ids[sp.dim_terms[x][0]]}"}
         F, RL, TB = cand[keep], rl[keep], tb[keep]
         stages.append((parent[keep], opt[keep]))
 
@@ -103,9 +103,9 @@ def frontier_of(sp: Space) -> dict[str, Any]:
     order = sorted(range(len(F)), key=lambda i: (-(norm[i].min() if d else 0), -(norm[i].mean() if d else 0), int(RL[i]), i))
     points = []
     for i in order[:FRONTIER_LIST_MAX]:
-        choice = [0] * sp.T
+        choice = [0] * sp.D
         j = i
-        for t in range(sp.T - 1, -1, -1):
+        for t in range(sp.D - 1, -1, -1):
             par, opt = stages[t]
             choice[t] = int(opt[j])
             j = int(par[j])

@@ -10,7 +10,7 @@ from typing import Any, Mapping
 from ..load import Corpus
 from .analysts import analysts_of
 from .frontier import frontier_of
-from .index import Space, bits, entry, popcount
+from .index import Space, entry, popcount
 from .wwit import wwit
 from .zones import (
     CLOSEST_K,
@@ -24,6 +24,7 @@ from .zones import (
     shrink_blocker,
     side_sets,
     sorted_costs,
+    allowed,
     zone_masks,
 )
 
@@ -93,25 +94,22 @@ def zopa_entries(corpus: Corpus, sp: Space, blockers: list[dict[str, Any]]) -> l
             "empty": count == 0,
             "examples": [],
             "allowed": {},
+            "combinations": [],
             "conflicting_terms": [],
             "blockers": [],
         }
         if count:
             zone["examples"] = [sp.named(ch) for _, ch in k_best(sorted_costs(sp, masks), ZONE_EXAMPLES)]
-            zone["allowed"] = {
-                sp.term_ids[t]: [sp.options[t][o] for o in bits(m, sp.sizes[t])]
-                for t, m in enumerate(masks)
-                if m != sp.full(t)
-            }
+            zone["allowed"], zone["combinations"] = allowed(sp, masks, restricted_only=True)
         else:
-            zone["conflicting_terms"] = [sp.term_ids[t] for t, m in enumerate(masks) if m == 0]
+            zone["conflicting_terms"] = [sp.term_ids[t] for d, m in enumerate(masks) if m == 0 for t in sp.dim_terms[d]]
             mine = set(ids)
             zone["blockers"] = [k for k, b in enumerate(blockers) if set(b["sides"]) <= mine]
             if not zone["blockers"]:
                 # The listed blockers were cut short: add one (greedy, minimal by inclusion).
-                t = sp.term_ids.index(zone["conflicting_terms"][0])
-                pos = shrink_blocker(sp, t, positions_on(sp, t, combo))
-                blockers.append(blocker_record(corpus, sp, t, pos))
+                d = next(d for d, m in enumerate(masks) if m == 0)
+                pos = shrink_blocker(sp, d, positions_on(sp, d, combo))
+                blockers.append(blocker_record(corpus, sp, d, pos))
                 zone["blockers"] = [k for k, b in enumerate(blockers) if set(b["sides"]) <= mine]
         entries.append(zone)
     return entries
@@ -163,8 +161,9 @@ def space_report(corpus: Corpus) -> dict[str, Any]:
 
     lists = sorted_costs(sp)
     best = k_best(lists, CLOSEST_K)
-    minima = [min(sp.cost[t]) for t in range(sp.T)]
-    optimal = [[o for o in range(sp.sizes[t]) if sp.cost[t][o] == minima[t]] for t in range(sp.T)]
+    minima = [min(sp.cost[d]) for d in range(sp.D)]
+    optimal = [sum(1 << o for o in range(sp.sizes[d]) if sp.cost[d][o] == minima[d]) for d in range(sp.D)]
+    optimal_terms, optimal_joint = allowed(sp, optimal)
     min_cost = sum(minima)
     hist = histogram(sp)
 
@@ -175,8 +174,9 @@ def space_report(corpus: Corpus) -> dict[str, Any]:
         "scenarios": size,
         "terms": [{"id": tid, "options": list(sp.options[t])} for t, tid in enumerate(sp.term_ids)],
         "sides": list(sp.side_ids),
-        "red_lines": int(sum(sp.dem_red)),
-        "red_line_positions": len(sp.positions),
+        "red_lines": sum(len(p.reports) for p in sp.positions if p.red),
+        "red_line_positions": sum(1 for p in sp.positions if p.red),
+        "dimensions": [[sp.term_ids[t] for t in members] for members in sp.dim_terms if len(members) > 1],
         "zopa": zopa,
         "blockers": blockers,
         "blockers_complete": complete,
@@ -184,10 +184,9 @@ def space_report(corpus: Corpus) -> dict[str, Any]:
         "closest_optimum": {
             "red_lines_crossed": min_cost // sp.big,
             "unmet_points": min_cost % sp.big,
-            "count": math.prod(len(x) for x in optimal),
-            "options": {
-                sp.term_ids[t]: [sp.options[t][o] for o in optimal[t]] for t in range(sp.T)
-            },
+            "count": math.prod(popcount(m) for m in optimal),
+            "options": optimal_terms,
+            "combinations": optimal_joint,
         },
         "red_line_histogram": [{"red_lines_crossed": r, "count": c} for r, c in enumerate(hist)],
         "frontier": frontier_of(sp),

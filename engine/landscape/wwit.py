@@ -14,23 +14,31 @@ from .zones import blocker_record, positions_on, shrink_blocker, zone_masks
 def what_would_it_take(corpus: Corpus, scenario: Mapping[str, str], sides: str | Sequence[str]) -> dict[str, Any]:
     """The fewest term changes from `scenario` that leave `sides` crossing none of their red lines.
 
-    Minimality (proof). Let C be the terms on which the scenario crosses a red line of `sides`.
-    (1) Lower bound: a red line constrains exactly one term and depends on nothing else, so a red
-    line crossed on a term in C stays crossed until that term's option changes; every term in C
-    must change: at least |C| changes. (2) Achievability: if on every term of C the options that
-    all of the sides' red lines on it accept (their intersection) are not empty, setting each
-    term of C to one of them meets every red line on C, and red lines on the other terms were
-    met already and are untouched: |C| changes suffice. (3) If the intersection is empty on some
-    term, no option meets all of those red lines, so no scenario at all leaves the sides crossing
-    none: impossible, and the conflicting red lines are shown. Hence the minimum is exactly |C|.
+    Minimality (proof). Red lines live in dimensions: a term, or terms coupled by conditional
+    red lines (one on a term `when` another holds). Whether a red line is met depends only on
+    its dimension's joint option, and dimensions share no term. Let A_d be the joint options of
+    dimension d that meet every red line of `sides` in d, and o_d the scenario's. (1) Any
+    scenario crossing none of those red lines takes in each d some option of A_d, and its term
+    changes from the scenario add up over dimensions (each term is in exactly one); so it makes
+    at least the sum over d of min over a in A_d of changes(o_d, a) changes, which is 0 where o_d
+    is in A_d. (2) Taking, in each d where o_d is not in A_d, an a in A_d with the fewest term
+    changes, and leaving every other dimension alone, meets every red line (those elsewhere were
+    met and are untouched) with exactly that many changes. Hence the minimum is that sum. With
+    no `when` in the data every dimension is one term and it is the number of terms on which the
+    scenario crosses a red line of `sides`. (3) If some A_d is empty, no scenario at all leaves
+    the sides crossing none: impossible, and the conflicting red lines are shown.
 
-    On each changed term, the option chosen among the accepted ones crosses the fewest red-line
-    positions of the other sides, then costs them the fewest demand points, then gives `sides`
-    the most points (then the default, then the term's order). The costs are per term and add
-    up, so this choice is also best for the other sides' totals among all |C|-change answers.
+    Within a dimension, among the joint options with the fewest term changes, the one chosen
+    crosses the fewest red-line positions of the other sides, then costs them the fewest demand
+    points, then gives `sides` the most points (then the fewest terms away from their defaults,
+    then the order). The costs are per dimension and add up, so this choice is also best for
+    the other sides' totals among all minimal answers.
 
-    Each change lists `fixes` (the red-line reports it meets) and `positions_met` (those reports
-    grouped into positions, with quotes); `cost` and `effect` count positions.
+    `changes` has one entry per term changed. Each lists `fixes` (the red-line reports of
+    `sides` in its dimension that the change meets), `positions_met` (those reports grouped
+    into positions, with quotes), `cost` (before/after for each other side, in the dimension),
+    `alternatives` (every joint option that would do, with its costs) and `with` (the other
+    terms changed together with it, for coupled terms); `cost` and `effect` count positions.
     """
     return wwit(corpus, space_of(corpus), scenario, sides)
 
@@ -44,52 +52,61 @@ def wwit(corpus: Corpus, sp: Space, scenario: Mapping[str, str], sides: str | Se
     changes: list[dict[str, Any]] = []
     impossible: list[dict[str, Any]] = []
     result = list(choice)
-    for t in range(sp.T):
-        o = choice[t]
-        if masks[t] >> o & 1:
+    for d in range(sp.D):
+        o = choice[d]
+        if masks[d] >> o & 1:
             continue
-        fixes = [sp.demands[i].id for si in mine for i in sp.red_on[t][si] if not (sp.dem_mask[i] >> o & 1)]
-        met = [k for si in mine for k in sp.pos_on[t][si] if not (sp.positions[k][2] >> o & 1)]
-        if masks[t] == 0:
-            pos = shrink_blocker(sp, t, positions_on(sp, t, mine))
-            impossible.append({**blocker_record(corpus, sp, t, pos), "crossed_now": fixes})
+        met = [k for si in mine for k in sp.pos_on[d][si] if not (sp.positions[k].mask >> o & 1)]
+        fixes = [sp.demands[i].id for k in met for i in sp.positions[k].reports]
+        if masks[d] == 0:
+            pos = shrink_blocker(sp, d, positions_on(sp, d, mine))
+            impossible.append({**blocker_record(corpus, sp, d, pos), "crossed_now": fixes})
             continue
-        alts = []
-        for a in bits(masks[t], sp.sizes[t]):
-            alts.append({
-                "option": sp.options[t][a],
-                "others_red_lines": int(sp.red_cross[t][others, a].sum()) if others else 0,
-                "others_points": int(sp.pts[t][others, a].sum()) if others else 0,
-                "own_points": int(sp.pts[t][mine, a].sum()),
-                "_key": (
-                    int(sp.red_cross[t][others, a].sum()) if others else 0,
-                    -(int(sp.pts[t][others, a].sum()) if others else 0),
-                    -int(sp.pts[t][mine, a].sum()),
-                    a != sp.default[t],
-                    a,
-                ),
-                "_a": a,
-            })
-        alts.sort(key=lambda x: x["_key"])
-        best = alts[0]["_a"]
-        result[t] = best
+
+        def figures(a: int) -> tuple[int, int, int]:
+            return (
+                int(sp.red_cross[d][others, a].sum()) if others else 0,
+                int(sp.pts[d][others, a].sum()) if others else 0,
+                int(sp.pts[d][mine, a].sum()),
+            )
+
+        alts = sorted(
+            bits(masks[d], sp.sizes[d]),
+            key=lambda a: (sp.changes(d, o, a), figures(a)[0], -figures(a)[1], -figures(a)[2], sp.changes(d, a, sp.default[d]), a),
+        )
+        best = alts[0]
+        result[d] = best
         cost = {}
         for k in others:
             cost[sp.side_ids[k]] = {
-                "red_lines_before": int(sp.red_cross[t][k, o]),
-                "red_lines_after": int(sp.red_cross[t][k, best]),
-                "points_before": int(sp.pts[t][k, o]),
-                "points_after": int(sp.pts[t][k, best]),
+                "red_lines_before": int(sp.red_cross[d][k, o]),
+                "red_lines_after": int(sp.red_cross[d][k, best]),
+                "points_before": int(sp.pts[d][k, o]),
+                "points_after": int(sp.pts[d][k, best]),
             }
-        changes.append({
-            "term": sp.term_ids[t],
-            "from": sp.options[t][o],
-            "to": sp.options[t][best],
-            "fixes": fixes,
-            "positions_met": [position_record(corpus, sp, k) for k in met],
-            "cost": cost,
-            "alternatives": [{k: v for k, v in x.items() if not k.startswith("_")} for x in alts],
-        })
+        before, after = sp.named_joint(d, o), sp.named_joint(d, best)
+        changed = [t for t in before if before[t] != after[t]]
+        for term in changed:
+            changes.append({
+                "term": term,
+                "from": before[term],
+                "to": after[term],
+                "with": [x for x in changed if x != term],
+                "fixes": fixes,
+                "positions_met": [position_record(corpus, sp, k) for k in met],
+                "cost": cost,
+                "alternatives": [
+                    {
+                        "option": sp.named_joint(d, a)[term],
+                        "options": sp.named_joint(d, a),
+                        "changes": sp.changes(d, o, a),
+                        "others_red_lines": figures(a)[0],
+                        "others_points": figures(a)[1],
+                        "own_points": figures(a)[2],
+                    }
+                    for a in alts
+                ],
+            })
     red_b, red_a = sp.side_red(choice), sp.side_red(result)
     pts_b, pts_a = sp.side_pts(choice), sp.side_pts(result)
     sat_b, sat_a = sp.satisfaction(pts_b), sp.satisfaction(pts_a)

@@ -1,5 +1,6 @@
 """Zones of possible agreement, the k closest compromises (exact k-best), the red-line
-histogram, and the blockers: minimal sets of red lines no scenario satisfies together."""
+histogram, and the blockers: minimal sets of red lines no scenario satisfies together. Every
+table is per dimension (a term, or terms coupled by conditional demands)."""
 
 from __future__ import annotations
 
@@ -14,30 +15,56 @@ from .records import position_record, red_line_record
 
 CLOSEST_K = 10  # closest compromises listed
 ZONE_EXAMPLES = 3  # example scenarios per zone
-BLOCKERS_PER_TERM_MAX = 200  # blockers listed per term (smallest first)
-BLOCKER_NODE_BUDGET = 500_000  # search nodes per term before the list is marked incomplete
+BLOCKERS_PER_TERM_MAX = 200  # blockers listed per dimension (smallest first)
+BLOCKER_NODE_BUDGET = 500_000  # search nodes per dimension before the list is marked incomplete
 
 # --- Zones of possible agreement -------------------------------------------------------------
 
 
 def zone_masks(sp: Space, sides: Sequence[int]) -> list[int]:
+    """Per dimension, the joint options none of the sides' red lines there exclude."""
     out = []
-    for t in range(sp.T):
-        m = sp.full(t)
+    for d in range(sp.D):
+        m = sp.full(d)
         for si in sides:
-            m &= sp.red_allowed[t][si]
+            m &= sp.red_allowed[d][si]
         out.append(m)
     return out
 
 
+def allowed(sp: Space, masks: Sequence[int], restricted_only: bool = False) -> tuple[dict[str, list[str]], list[dict[str, Any]]]:
+    """Per term, the options some allowed scenario takes; and, for coupled dimensions where the
+    allowed set is not the product of those, the allowed combinations spelt out."""
+    per_term: dict[str, list[str]] = {}
+    joint: list[dict[str, Any]] = []
+    for d, m in enumerate(masks):
+        if restricted_only and m == sp.full(d):
+            continue
+        proj = sp.project(d, m)
+        for k, t in enumerate(sp.dim_terms[d]):
+            if not restricted_only or len(proj[sp.term_ids[t]]) < sp.term_sizes[t]:
+                per_term[sp.term_ids[t]] = proj[sp.term_ids[t]]
+        if m and not sp.is_product(d, m):
+            joint.append(sp.combinations(d, m))
+    order = {tid: i for i, tid in enumerate(sp.term_ids)}
+    return dict(sorted(per_term.items(), key=lambda kv: order[kv[0]])), joint
+
+
 def zone(corpus: Corpus, sides: Sequence[str]) -> dict[str, Any]:
-    """The zone of possible agreement of some sides: per term the allowed options, and the count."""
+    """The zone of possible agreement of some sides: per term the allowed options, and the count.
+
+    `allowed` gives, per term, the options some scenario in the zone takes; where conditional
+    red lines couple terms, `combinations` lists the allowed combinations of the coupled terms
+    (the zone is exactly: every single term in `allowed`, every coupled group in `combinations`).
+    """
     sp = space_of(corpus)
     masks = zone_masks(sp, [sp.side_ids.index(x) for x in sides])
+    per_term, joint = allowed(sp, masks)
     return {
         "sides": list(sides),
         "count": math.prod(popcount(m) for m in masks),
-        "allowed": {sp.term_ids[t]: [sp.options[t][o] for o in bits(m, sp.sizes[t])] for t, m in enumerate(masks)},
+        "allowed": per_term,
+        "combinations": joint,
     }
 
 
@@ -83,10 +110,12 @@ def k_best(lists: Sequence[Sequence[tuple[int, int]]], k: int) -> list[tuple[int
 
 
 def sorted_costs(sp: Space, masks: Sequence[int] | None = None) -> list[list[tuple[int, int]]]:
+    """Per dimension, its (allowed) joint options by cost; among ties, the fewest terms away from
+    their defaults first (the default option first, for a single term), then the order."""
     lists = []
-    for t in range(sp.T):
-        allowed = bits(masks[t] if masks is not None else sp.full(t), sp.sizes[t])
-        lists.append(sorted(((sp.cost[t][o], o) for o in allowed), key=lambda co: (co[0], co[1] != sp.default[t], co[1])))
+    for d in range(sp.D):
+        options = bits(masks[d] if masks is not None else sp.full(d), sp.sizes[d])
+        lists.append(sorted(((sp.cost[d][o], o) for o in options), key=lambda co: (co[0], sp.changes(d, co[1], sp.default[d]), co[1])))
     return lists
 
 
@@ -121,8 +150,8 @@ def closest(corpus: Corpus, k: int = CLOSEST_K, within: Sequence[str] | None = N
 def histogram(sp: Space) -> list[int]:
     """hist[r] = number of scenarios crossing exactly r red lines (a product of polynomials)."""
     poly = [1]
-    for t in range(sp.T):
-        rl = sp.red_cross[t].sum(axis=0)
+    for d in range(sp.D):
+        rl = sp.red_cross[d].sum(axis=0)
         term_poly = [0] * (int(rl.max()) + 1 if len(rl) else 1)
         for v in rl:
             term_poly[int(v)] += 1
@@ -195,26 +224,35 @@ def _minimal_covers(excl: Sequence[int], full: int, cap: int, budget: int) -> tu
     return found, complete
 
 
-def positions_on(sp: Space, t: int, sides: Iterable[int]) -> list[tuple[int, int, list[int]]]:
-    """(side, allowed mask, red-line demand indices) for the sides' positions on term t."""
+def positions_on(sp: Space, d: int, sides: Iterable[int]) -> list[tuple[int, int, int]]:
+    """(side, met mask, position index) for the sides' red-line positions in dimension d."""
     out = []
     for si in sides:
-        for k in sp.pos_on[t][si]:
-            _, _, mask, ids = sp.positions[k]
-            if mask & sp.full(t) != sp.full(t):  # a red line accepting every option blocks nothing
-                out.append((si, mask & sp.full(t), list(ids)))
+        for k in sp.pos_on[d][si]:
+            mask = sp.positions[k].mask
+            if mask != sp.full(d):  # a red line met by every option blocks nothing
+                out.append((si, mask, k))
     return out
 
 
-def blocker_record(corpus: Corpus, sp: Space, t: int, pos: Sequence[tuple[int, int, list[int]]]) -> dict[str, Any]:
+def blocker_record(corpus: Corpus, sp: Space, d: int, pos: Sequence[tuple[int, int, int]]) -> dict[str, Any]:
+    """A set of red-line positions that no scenario meets together. `term` is the positions'
+    term (or, when conditional red lines on coupled terms conflict, the first of them); `terms`
+    every term the conflict involves (their own and their conditions' terms)."""
     sides = sorted({si for si, _, _ in pos})
     red_lines = []
     positions = []
-    for k, (_, _, ids) in enumerate(pos):
-        positions.append([sp.demands[i].id for i in ids])
-        red_lines += [red_line_record(corpus, sp, i, k) for i in ids]
+    involved: set[int] = set()
+    for n, (_, _, k) in enumerate(pos):
+        p = sp.positions[k]
+        positions.append([sp.demands[i].id for i in p.reports])
+        red_lines += [red_line_record(corpus, sp, i, n) for i in p.reports]
+        involved |= {p.term} | {sp.term_ids.index(t) for t, _ in p.when}
+    terms = [sp.term_ids[t] for t in sorted(involved)]
+    own = sorted({sp.positions[k].term for _, _, k in pos})
     return {
-        "term": sp.term_ids[t],
+        "term": sp.term_ids[own[0]],
+        "terms": terms,
         "sides": [sp.side_ids[i] for i in sides],
         "size": len(pos),
         "positions": positions,
@@ -223,27 +261,28 @@ def blocker_record(corpus: Corpus, sp: Space, t: int, pos: Sequence[tuple[int, i
 
 
 def find_blockers(corpus: Corpus, sp: Space) -> tuple[list[dict[str, Any]], bool]:
+    """Per dimension, the minimal covers of its joint options by the positions' crossed sets."""
     blockers: list[dict[str, Any]] = []
     complete = True
-    for t in range(sp.T):
-        pos = positions_on(sp, t, range(sp.S))
+    for d in range(sp.D):
+        pos = positions_on(sp, d, range(sp.S))
         if not pos:
             continue
-        full = sp.full(t)
+        full = sp.full(d)
         covers, ok = _minimal_covers([full & ~mask for _, mask, _ in pos], full, BLOCKERS_PER_TERM_MAX, BLOCKER_NODE_BUDGET)
         complete &= ok
         for cover in covers:
-            blockers.append(blocker_record(corpus, sp, t, [pos[i] for i in cover]))
+            blockers.append(blocker_record(corpus, sp, d, [pos[i] for i in cover]))
     return blockers, complete
 
 
-def shrink_blocker(sp: Space, t: int, pos: list[tuple[int, int, list[int]]]) -> list[tuple[int, int, list[int]]]:
-    """A minimal conflicting subset of positions whose masks intersect to nothing (greedy)."""
+def shrink_blocker(sp: Space, d: int, pos: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """A minimal conflicting subset of positions whose met masks intersect to nothing (greedy)."""
     keep = list(pos)
     i = 0
     while i < len(keep):
         rest = keep[:i] + keep[i + 1 :]
-        m = sp.full(t)
+        m = sp.full(d)
         for _, mask, _ in rest:
             m &= mask
         if m == 0:
@@ -251,4 +290,3 @@ def shrink_blocker(sp: Space, t: int, pos: list[tuple[int, int, list[int]]]) -> 
         else:
             i += 1
     return keep
-
