@@ -711,6 +711,93 @@ def test_unions_too_entangled_are_reported_not_guessed(monkeypatch):
     L.clear_cache()
 
 
+# --- Without conditional demands nothing changes --------------------------------------------------
+
+WITHOUT_WHEN = ROOT / "tests" / "fixtures" / "landscape" / "without_when.json"
+
+
+def assert_contains(old, new, path="") -> None:
+    """Every field of `old` is in `new` with the same value (new fields may be added)."""
+    if isinstance(old, dict):
+        assert isinstance(new, dict), path
+        for k, v in old.items():
+            assert k in new, f"{path}/{k} missing"
+            assert_contains(v, new[k], f"{path}/{k}")
+    elif isinstance(old, list):
+        assert isinstance(new, list) and len(new) == len(old), path
+        for i, (u, v) in enumerate(zip(old, new)):
+            assert_contains(u, v, f"{path}[{i}]")
+    else:
+        assert old == new, (path, old, new)
+
+
+@pytest.mark.parametrize("seed", ["0", "1", "2", "3", "5", "10"])
+def test_reports_without_when_are_as_before(seed):
+    """On corpora without `when` (each demand its own position), the report, what would it take
+    and the disagreements are those the per-term landscape gave before dimensions existed
+    (recorded from commit ec34ba5 by running it on these corpora): the same fields, the same values."""
+    before = json.loads(WITHOUT_WHEN.read_text())[seed]
+    c = random_corpus(int(seed), rich=False)
+    assert not any(d.when for d in c.demands)
+    # no two red lines of one side on one term accept the same options (the old key of a position)
+    keys = [(d.side, d.term, frozenset(d.options)) for d in c.demands if d.is_red_line]
+    assert len(keys) == len(set(keys))
+    start = {t.id: t.options[-1].id for t in c.terms}
+    now = json.loads(json.dumps({
+        "report": L.space_report(c),
+        "wwit": [L.what_would_it_take(c, start, [x]) for x in c.side_ids],
+        "disagreements": L.disagreements(c, start),
+    }))
+    assert_contains(before, now)
+
+
+def test_closest_ties_put_each_terms_default_first():
+    """The Method's tie-break: among scenarios of equal cost, each term's default option first.
+    Nothing here tells the options apart but the default (the last option of each term), so
+    dropping the tie-break would list the first options first."""
+    c = make_corpus({"t": ["a", "b", "c"], "u": ["x", "y"]}, ["s"], [], defaults={"t": "c", "u": "y"}, version="ties")
+    rows = L.closest(c, 6)
+    assert rows[0]["scenario"] == {"t": "c", "u": "y"}
+    assert [r["scenario"] for r in rows[:3]] == [{"t": "c", "u": "y"}, {"t": "a", "u": "y"}, {"t": "c", "u": "x"}] or [
+        r["scenario"] for r in rows[:3]] == [{"t": "c", "u": "y"}, {"t": "c", "u": "x"}, {"t": "a", "u": "y"}]
+    assert L.space_report(c)["zopa"][0]["examples"][0] == {"t": "c", "u": "y"}
+    # coupled terms: the joint option with the fewest terms away from their defaults comes first
+    c = make_corpus({"t": ["a", "b", "c"], "u": ["x", "y"]}, ["s"],
+                    [("d", "s", "t", ["a", "b", "c"], "preference", {"when": {"u": ["x"]}})],
+                    defaults={"t": "c", "u": "y"}, version="ties-joint")
+    assert L.space_report(c)["dimensions"] == [["t", "u"]]
+    assert L.closest(c, 1)[0]["scenario"] == {"t": "c", "u": "y"}
+
+
+def test_conditional_red_line_couples_terms_and_is_an_implication():
+    """Ukraine: no ceasefire without guarantees (a red line on the ceasefire, when there are no
+    guarantees). Russia: no guarantees. Together they allow exactly the scenarios without a
+    ceasefire and without guarantees; what it takes from (ceasefire, guarantees) for Russia is
+    one change, and for both sides two."""
+    c = make_corpus(
+        {"ceasefire": ["yes", "no"], "guarantees": ["none", "nato"], "other": ["p", "q"]},
+        ["russia", "ukraine"],
+        [("ua", "ukraine", "ceasefire", ["no"], "red_line", {"when": {"guarantees": ["none"]}}),
+         ("ru", "russia", "guarantees", ["none"], "red_line")],
+        version="conditional",
+    )
+    data = L.space_report(c)
+    assert data["dimensions"] == [["ceasefire", "guarantees"]]
+    ukraine = L.zone(c, ["ukraine"])
+    assert ukraine["count"] == 6  # all but (yes, none) twice
+    assert ukraine["combinations"] == [{"terms": ["ceasefire", "guarantees"], "options": [["yes", "nato"], ["no", "none"], ["no", "nato"]]}]
+    both = L.zone(c, ["russia", "ukraine"])
+    assert both["count"] == 2 and both["allowed"]["ceasefire"] == ["no"] and both["allowed"]["guarantees"] == ["none"]
+    w = L.what_would_it_take(c, {"ceasefire": "yes", "guarantees": "nato", "other": "p"}, ["russia", "ukraine"])
+    assert w["changes_needed"] == 2 and w["result"] == {"ceasefire": "no", "guarantees": "none", "other": "p"}
+    assert {ch["term"] for ch in w["changes"]} == {"ceasefire", "guarantees"}
+    assert all(ch["with"] for ch in w["changes"])
+    w = L.what_would_it_take(c, {"ceasefire": "yes", "guarantees": "nato", "other": "p"}, "russia")
+    assert w["changes_needed"] == 1 and w["result"]["guarantees"] == "none"
+    assert w["effect"]["ukraine"]["red_lines_after"] == 1  # the ceasefire without guarantees
+    assert space_markdown(c, data)
+
+
 # --- Scale, cache, contract --------------------------------------------------------------------
 
 
