@@ -50,17 +50,38 @@ CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"
 TABLE_WHOLE_MAX = 25  # tables up to this many rows are shown whole
 OURS = "Computed by this project from the curated claims, exact over every scenario (not the sources' words)."
 POSITIONS_NOTE = (
-    "Red lines are counted as positions: one side's red lines on one term that accept the same "
-    "options count once, however many sources report them; every report's quote is shown."
+    "Red lines are counted as positions: the reports of one position (the same refusal in several "
+    "sources) count once; every report's quote is shown. Only positions held in the 2025 talks count; "
+    "a conditional one (\"no ceasefire without guarantees\") is crossed only where its condition holds."
 )
 
 
 # --- Labels (plain text; escape with md() for Markdown, plain() for Plotly) ------------------------
 
 
-def _code(ident: str) -> str:
-    """An id as inline code (ids are [a-z0-9_]; backticks are dropped to be sure)."""
-    return "`" + str(ident).replace("`", "") + "`"
+CERTAINTY_WORDS = {"firm": "", "likely": " (likely)", "possible": " (possibly)", "unlikely": " (unlikely)"}
+
+
+def _certainty(record: Mapping[str, Any]) -> str:
+    """The text's hedge in words, after what it qualifies: nothing for a firm claim."""
+    return CERTAINTY_WORDS.get(record.get("certainty", "firm"), "")
+
+
+def _when(corpus: Corpus, record: Mapping[str, Any]) -> str:
+    """A conditional demand's conditions in words ("" for an unconditional one)."""
+    conds = record.get("when") or []
+    if not conds:
+        return ""
+    return ", when " + " and ".join(f"{term_label(corpus, c['term'])} is {options_label(corpus, c['term'], c['options'])}" for c in conds)
+
+
+def _whose(corpus: Corpus, p: Mapping[str, Any]) -> str:
+    """Whose expectation a prediction is, where it is not the analyst's own forecast."""
+    if p.get("own_forecast", True):
+        return ""
+    if p.get("holder") and p.get("holder") != p.get("analyst"):
+        return f"expectation ascribed to {p.get('holder_name') or p['holder']}"
+    return "assessment, not a forecast"
 
 
 def _count(n: int) -> str:
@@ -103,7 +124,7 @@ def _quote(corpus: Corpus, rl: Mapping[str, Any]) -> None:
     by = person_name(corpus, rl.get("by", "")) if rl.get("by") else ""
     how = f"{rl.get('provenance', '')} by {by}" if by else rl.get("provenance", "")
     st.markdown(f"> {md(rl['quote'])}")
-    st.caption(f"{md(rl['source_label'])} · {md(how)} · {_code(rl['id'])} · our summary: {md(rl.get('summary', ''))}")
+    st.caption(f"{md(rl['source_label'])} · {md(how)}{md(_certainty(rl))} · our summary: {md(rl.get('summary', ''))}")
 
 
 def _positions(corpus: Corpus, positions: Sequence[Mapping[str, Any]]) -> None:
@@ -112,7 +133,8 @@ def _positions(corpus: Corpus, positions: Sequence[Mapping[str, Any]]) -> None:
         n = len(p["reports"])
         st.markdown(
             f"**{md(side_name(corpus, p['side']))}**, {md(term_label(corpus, p['term']))}: accepts only "
-            f"{md(options_label(corpus, p['term'], p['options']))}" + (f" ({n} reports of one position)" if n > 1 else "")
+            f"{md(options_label(corpus, p['term'], p['options']))}{md(_when(corpus, p))}{md(_certainty(p))}"
+            + (f" ({n} reports of one position)" if n > 1 else "")
         )
         for r in p["reports"]:
             _quote(corpus, r)
@@ -214,12 +236,15 @@ def _chart(fig: go.Figure, key: str, alt: str, table: pd.DataFrame) -> None:
 
 def _blocker_block(corpus: Corpus, b: Mapping[str, Any]) -> None:
     with st.container(border=True):
-        st.markdown(f"**{md(term_label(corpus, b['term']))}**: {md(side_names(corpus, b['sides']))} (red lines that cannot all hold)")
+        terms = ", ".join(term_label(corpus, x) for x in b.get("terms") or [b["term"]])
+        st.markdown(f"**{md(terms)}**: {md(side_names(corpus, b['sides']))} (red lines that cannot all hold)")
         for pos in range(b["size"]):
             rls = [r for r in b["red_lines"] if r.get("position") == pos]
             if not rls:
                 continue
-            st.markdown(f"**{md(side_name(corpus, rls[0]['side']))}** accepts only: {md(options_label(corpus, b['term'], rls[0]['options']))}")
+            r0 = rls[0]
+            st.markdown(f"**{md(side_name(corpus, r0['side']))}** accepts only: {md(term_label(corpus, r0['term']))}: "
+                        f"{md(options_label(corpus, r0['term'], r0['options']))}{md(_when(corpus, r0))}{md(_certainty(r0))}")
             if len(rls) > 1:
                 st.caption(f"The same position, reported {len(rls)} times; any one of them makes the conflict.")
             for r in rls:
@@ -261,7 +286,7 @@ def _zones(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, str])
     if z["count"] == 0:
         mine = set(chosen)
         blockers = [b for b in data["blockers"] if set(b["sides"]) <= mine]
-        st.warning(f"No scenario crosses none of the red lines of {md(side_names(corpus, chosen))}.", icon=":material/block:")
+        st.warning(f"Every scenario crosses at least one red line of {md(side_names(corpus, chosen))}.", icon=":material/block:")
         st.markdown(f"**What blocks it**: the smallest sets of red lines no scenario can satisfy together ({len(blockers)}).")
         for b in blockers[:20]:
             _blocker_block(corpus, b)
@@ -375,7 +400,7 @@ def _wwit(corpus: Corpus, scenario: Mapping[str, str]) -> None:
         st.success(f"Your scenario already crosses none of the red lines of {md(who)}.", icon=":material/check_circle:")
         return
     if not w["possible"]:
-        st.warning(f"No scenario crosses none of the red lines of {md(who)}: on "
+        st.warning(f"Every scenario crosses at least one red line of {md(who)}: on "
                    + md(", ".join(term_label(corpus, b["term"]) for b in w["impossible"])) + " their red lines conflict.",
                    icon=":material/block:")
         for b in w["impossible"]:
@@ -487,6 +512,16 @@ def _analysts(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, st
            "analyst's predictions of that outcome. The same data is in the table below.",
            cov)
 
+    ascribed = [c for c in an["coverage"] if not c.get("own_forecast", True)]
+    if ascribed:
+        st.markdown("**Not counted as the analysts' own forecasts**: expectations they ascribe to someone else, and "
+                    "assessments. Shown with their regions; never counted in disagreements or in an analyst's coverage.")
+        _table(pd.DataFrame([
+            {"Analyst": person_name(corpus, c["analyst"]), "What it is": _whose(corpus, c),
+             "Outcome": next((o["label"] for o in an["outcomes"] if o["id"] == c["outcome"]), c["outcome"]) + _certainty(c),
+             "Share of all scenarios": pct(c["share"])}
+            for c in ascribed
+        ]))
     pairs = disagreements(corpus, scenario, limit=None)
     if not pairs:
         st.markdown("No two analysts' predictions with outcomes that exclude each other apply to the same scenario.")
@@ -494,8 +529,8 @@ def _analysts(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, st
     st.markdown("**The disagreements**, widest overlap first (the example is the overlapping scenario nearest yours)")
     rows = [
         {"#": i + 1, "Share of all scenarios": f"{p['share']:.1%}", "Changes from your scenario": p["changes"],
-         "One analyst predicts": f"{p['a']['analyst_name']}: {p['a']['outcome_label']}",
-         "Another predicts": f"{p['b']['analyst_name']}: {p['b']['outcome_label']}"}
+         "One analyst predicts": f"{p['a']['analyst_name']}: {p['a']['outcome_label']}{_certainty(p['a'])}",
+         "Another predicts": f"{p['b']['analyst_name']}: {p['b']['outcome_label']}{_certainty(p['b'])}"}
         for i, p in enumerate(pairs)
     ]
     _table(pd.DataFrame(rows))
@@ -512,7 +547,7 @@ def _analysts(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, st
         with col:
             st.markdown(f"**{md(q['analyst_name'])}**: {md(q['outcome_label'])}")
             st.markdown(f"> {md(q['quote'])}")
-            st.caption(f"{md(q['source_label'])} · {_code(q['id'])} · our summary: {md(q['summary'])}")
+            st.caption(f"{md(q['source_label'])}{md(_certainty(q))} · our summary: {md(q['summary'])}")
     if p["changes"]:
         _table(pd.DataFrame(_diff_rows(corpus, scenario, p["example"])))
         _open_button(p["example"], key="landscape_open_disagreement", label="Open the nearest scenario where both apply")

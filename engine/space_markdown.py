@@ -43,8 +43,8 @@ def space_markdown(corpus: Corpus, data: Mapping[str, Any]) -> str:
         "",
         f"**The space:** {len(data['terms'])} terms, every combination of their options: "
         f"**{data['scenarios']:,} scenarios**, checked against {data['red_line_positions']} red-line "
-        f"positions of {n_sides} sides ({data['red_lines']} reports: red lines of one side on one term "
-        "that accept the same options are one position, however many sources report them) and "
+        f"positions of {n_sides} sides ({data['red_lines']} reports: the reports of one position, the same "
+        "refusal in several sources, count once; only positions held in the 2025 talks count) and "
         f"{len(data['analysts']['coverage'])} analysts' predictions.",
         "",
         "## Zones of possible agreement",
@@ -69,7 +69,7 @@ def space_markdown(corpus: Corpus, data: Mapping[str, Any]) -> str:
     all_zone = next((z for z in data["zopa"] if len(z["sides"]) == n_sides), None)
     if all_zone is not None:
         if all_zone["empty"]:
-            L += [f"**No scenario crosses none of the red lines of all {n_sides} sides.**", ""]
+            L += [f"**Every scenario crosses at least one red line of one of the {n_sides} sides.**", ""]
         else:
             L += [f"**{all_zone['count']:,} scenarios cross none of the red lines of all {n_sides} sides.** One of them:", ""]
             L += ["| Term | Option |", "|---|---|"]
@@ -83,21 +83,25 @@ def space_markdown(corpus: Corpus, data: Mapping[str, Any]) -> str:
     else:
         L += [
             "Each block below is a smallest set of red lines that no scenario can satisfy together. "
-            "Red lines of one side with the same options (the same position reported by several "
+            "Red lines of one position (the same refusal reported by several "
             "sources) are listed together; any one of them is enough for the conflict.",
             "",
         ]
         if not data.get("blockers_complete", True):
             L += ["(The list was cut short: there are more conflicting sets than listed.)", ""]
         for k, b in enumerate(data["blockers"]):
-            L += [f"### {k + 1}. {term_label(corpus, b['term'])}: {side_names(corpus, b['sides'])}", ""]
+            terms = ", ".join(term_label(corpus, x) for x in b.get("terms") or [b["term"]])
+            L += [f"### {k + 1}. {terms}: {side_names(corpus, b['sides'])}", ""]
             for pos in range(b["size"]):
                 rls = [r for r in b["red_lines"] if r.get("position") == pos]
                 if not rls:
                     continue
                 first = rls[0]
-                opts = " or ".join(option_label(corpus, b["term"], o) for o in first["options"])
-                L.append(f"- **{side_names(corpus, [first['side']])}** accepts only: {_md(opts)}")
+                opts = " or ".join(option_label(corpus, first["term"], o) for o in first["options"])
+                when = " and ".join(f"{term_label(corpus, c['term'])} is " + " or ".join(option_label(corpus, c["term"], o) for o in c["options"])
+                                    for c in first.get("when") or [])
+                L.append(f"- **{side_names(corpus, [first['side']])}** accepts only: {_md(term_label(corpus, first['term']))}: {_md(opts)}"
+                         + (f", when {_md(when)}" if when else ""))
                 for r in rls:
                     L.append(f"  - {_md(r['summary'])} (our summary)")
                     L.append(f"    > {_md(r['quote'])} — {_md(r['source_label'])} (`{r['id']}`)")

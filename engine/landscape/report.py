@@ -36,10 +36,12 @@ OURS = (
 METHOD = {
     "space": "Every combination of one option per term; `scenarios` is how many there are.",
     "positions": (
-        "Red lines of one side on one term that accept the same options are one position, however "
-        "many sources report it; counts of red lines crossed count positions (each lists every "
-        "report and its quote). Demand points and satisfaction count every report, as on the "
-        "scenario page."
+        "Demands sharing a position id (the same position reported by several sources) are one "
+        "position, counted once in every figure: red lines crossed, demand points and "
+        "satisfaction, as on the scenario page; each lists every report and its quote. Only "
+        "positions of the 2025 talks count (earlier ones are history). A conditional position "
+        "(`when`) is met where its conditions do not all hold; terms it links are one joint "
+        "dimension here."
     ),
     "zopa": (
         "For a set of sides, the scenarios that cross none of their red lines. Per term, the "
@@ -49,14 +51,16 @@ METHOD = {
     ),
     "blockers": (
         "Minimal sets of red lines that no scenario can satisfy together (each lies within one "
-        "term). Red lines of one side with the same options on a term form one position; any "
+        "term, or one group of terms linked by conditional red lines). The reports of a position "
+        "are listed together; any "
         "one red line per position is a minimal conflicting set. A zone is empty exactly when "
         "the sides of one of these blockers all belong to it."
     ),
     "closest": (
         "Scenarios ranked by the number of red-line positions crossed (all sides), then by demand "
         "points unmet (red line 3, demand 2, preference 1); exact k-best over the whole space; "
-        "among ties each term's default option comes first."
+        "among ties each term's default option comes first (for linked terms, the combination with "
+        "the fewest terms away from their defaults)."
     ),
     "frontier": (
         "Satisfaction vectors (each side's weighted share of its demands met, as on the scenario "
@@ -65,16 +69,20 @@ METHOD = {
     ),
     "what_would_it_take": (
         "From a scenario, the fewest term changes that leave the side crossing none of its red "
-        "lines: exactly the terms where it crosses one; on each, the option its red lines accept "
-        "that crosses the fewest red-line positions of the other sides, then costs them the fewest "
-        "points."
+        "lines: without conditional red lines exactly the terms where it crosses one; for terms "
+        "linked by one, the combination its red lines accept with the fewest term changes. Among "
+        "those, the option that crosses the fewest red-line positions of the other sides, then "
+        "costs them the fewest points."
     ),
     "analysts": (
         "A prediction's region is the scenarios meeting every one of its conditions. Two "
         "predictions by different analysts disagree where their regions overlap and their "
         "outcomes exclude each other (declared in scenarios/outcomes.yaml, `excludes`, read both "
         "ways). Overlapping predictions with different outcomes that do not exclude each other are "
-        "not disagreements; they are counted apart, as context."
+        "not disagreements; they are counted apart, as context. Only the analysts' own forecasts "
+        "of the 2025 talks count: an expectation an analyst ascribes to someone else (its "
+        "`holder`) or an assessment keeps its region but is in no disagreement and in no "
+        "analyst's coverage."
     ),
 }
 
