@@ -1,4 +1,4 @@
-"""Benchmark the negotiation landscape (engine/landscape.py) as the space grows.
+"""Benchmark the negotiation landscape (engine/landscape/) as the space grows.
 
     python bench/landscape_bench.py [--repeat N] [--quick] [--json FILE] [--seed S]
 
@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from engine import landscape as L  # noqa: E402
+from engine.landscape import analysts, frontier, index, report, zones  # noqa: E402
 from engine import schema as s  # noqa: E402
 from engine.load import Corpus, DataError, load_corpus  # noqa: E402
 
@@ -101,14 +102,14 @@ def parts(corpus: Corpus) -> dict[str, float]:
     """Milliseconds of each part of space_report (one cold run; uses the module's internals)."""
     L.clear_cache()
     t0 = time.perf_counter()
-    sp = L._space(corpus)
+    sp = index.space_of(corpus)
     out = {"index": time.perf_counter() - t0}
     steps = [
-        ("zones+blockers", lambda: L._zopa(corpus, sp, L._blockers(corpus, sp)[0])),
-        ("closest+histogram", lambda: (L._k_best(L._sorted_costs(sp), L.CLOSEST_K), L._histogram(sp))),
-        ("frontier", lambda: L._frontier(sp)),
-        ("what_would_it_take", lambda: L._wwit_table(corpus, sp)),
-        ("analysts", lambda: L._analysts(corpus, sp)),
+        ("zones+blockers", lambda: report.zopa_entries(corpus, sp, zones.find_blockers(corpus, sp)[0])),
+        ("closest+histogram", lambda: (zones.k_best(zones.sorted_costs(sp), L.CLOSEST_K), zones.histogram(sp))),
+        ("frontier", lambda: frontier.frontier_of(sp)),
+        ("what_would_it_take", lambda: report.wwit_table(corpus, sp)),
+        ("analysts", lambda: analysts.analysts_of(corpus, sp)),
     ]
     for name, fn in steps:
         t0 = time.perf_counter()
@@ -132,7 +133,7 @@ def describe(corpus: Corpus, data: dict) -> dict:
         "empty_zones": sum(z["empty"] for z in data["zopa"]),
         "blockers": len(data["blockers"]),
         "min_red_lines": data["closest_optimum"]["red_lines_crossed"],
-        "frontier": fr["count"] if fr["complete"] else f">{L.FRONTIER_STAGE_MAX} (stopped)",
+        "frontier": fr["count"] if fr["complete"] else f">{frontier.FRONTIER_STAGE_MAX} (stopped)",
         "disagreements": data["analysts"]["disagreement_count"],
         "unions_exact": data["analysts"]["unions_exact"],
     }

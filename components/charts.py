@@ -4,7 +4,7 @@ Colours are Okabe-Ito (safe for the common colour-blindnesses), and every cell a
 symbol or a number, so the charts read in greyscale print too. Figures are built per render,
 only for the view on screen, from matrices cached per scenario (a plotly Figure is mutable, so
 it is never shared between sessions). Plotly reads a little HTML in its texts: data text is
-escaped (`_plain`) before it reaches a label or a tooltip.
+escaped (`text.plain`) before it reaches a label or a tooltip.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from engine import Corpus
 from engine.tables import STATUS_LABEL, STATUS_ORDER, STATUS_SHORT, STATUS_SYMBOL, MatchMatrix, StatusMatrix
 
 from . import cached, layout
+from .text import plain
 
 STATUS_COLOUR = {
     "crossed": "#D55E00",  # vermillion
@@ -31,11 +32,6 @@ FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=15, color="#1F2430
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d"]}
 
 
-def _plain(text: str) -> str:
-    """Data text for a plotly label or tooltip: its HTML characters as entities."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _wrap(label: str, width: int = 28) -> str:
     """A label on up to three lines (escaped; plotly breaks lines at <br>)."""
     words, lines, cur = label.split(), [], ""
@@ -47,7 +43,7 @@ def _wrap(label: str, width: int = 28) -> str:
             cur = f"{cur} {w}".strip()
     if cur:
         lines.append(cur)
-    return "<br>".join(_plain(line) for line in lines[:3])
+    return "<br>".join(plain(line) for line in lines[:3])
 
 
 def status_figure(m: StatusMatrix) -> go.Figure:
@@ -59,11 +55,11 @@ def status_figure(m: StatusMatrix) -> go.Figure:
         scale += [[i / n, STATUS_COLOUR[s]], [(i + 1) / n, STATUS_COLOUR[s]]]
     z = [[index[s] + 0.5 for s in row] for row in m.status]
     text = [[f"{STATUS_SYMBOL[s]} {STATUS_SHORT[s]}".strip() for s in row] for row in m.status]
-    hover = [[_plain(f"{side} · {term}: {STATUS_LABEL[s]}") for side, s in zip(m.side_names, row)] for term, row in zip(m.term_labels, m.status)]
+    hover = [[plain(f"{side} · {term}: {STATUS_LABEL[s]}") for side, s in zip(m.side_names, row)] for term, row in zip(m.term_labels, m.status)]
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=[_plain(name) for name in m.side_names],
+            x=[plain(name) for name in m.side_names],
             y=list(range(len(m.term_labels))),
             text=text,
             texttemplate="%{text}",
@@ -85,7 +81,7 @@ def status_figure(m: StatusMatrix) -> go.Figure:
         paper_bgcolor="white",
         plot_bgcolor="white",
         xaxis=dict(side="top", tickfont=dict(size=16)),
-        yaxis=dict(autorange="reversed", automargin=True, tickmode="array", tickvals=list(range(len(m.term_labels))), ticktext=[_plain(label) for label in m.term_labels]),
+        yaxis=dict(autorange="reversed", automargin=True, tickmode="array", tickvals=list(range(len(m.term_labels))), ticktext=[plain(label) for label in m.term_labels]),
     )
     return fig
 
@@ -97,7 +93,7 @@ def match_figure(m: MatchMatrix) -> go.Figure:
     y = list(range(len(ticks)))
     x = [_wrap(label, 26) for label in m.scenario_labels]
     hover_rows = [
-        [f"{_plain(label)}<br>{_plain(scen)}: {v:.0%} of conditions hold" for scen, v in zip(m.scenario_labels, row)]
+        [f"{plain(label)}<br>{plain(scen)}: {v:.0%} of conditions hold" for scen, v in zip(m.scenario_labels, row)]
         for label, row in zip(m.row_labels, m.match)
     ]
     fig = go.Figure(

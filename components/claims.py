@@ -10,6 +10,7 @@ import streamlit as st
 
 from engine import Corpus
 from engine.evaluate import DemandResult, PositionResult, PredictionResult
+from engine.names import side_name
 from engine.report import certainty_words, period_words
 from engine.schema import STRENGTH_LABEL, Strength
 
@@ -24,13 +25,6 @@ def strength_label(strength: str) -> str:
 def options_text(corpus: Corpus, term_id: str, options: tuple[str, ...]) -> str:
     term = corpus.term(term_id)
     return " **or** ".join(f"“{md(term.option(o).label)}”" for o in options)
-
-
-def side_name(corpus: Corpus, side_id: str) -> str:
-    try:
-        return corpus.side(side_id).name
-    except KeyError:
-        return side_id
 
 
 def by_term_then_strength(corpus: Corpus, demands) -> list[DemandResult]:

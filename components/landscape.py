@@ -9,7 +9,7 @@ disagree (outcomes that exclude each other). Every number is the engine's
 counted as positions (one side, one term, one set of accepted options), each shown with every
 report's quote. Each chart has a table with the same data.
 
-Data text goes through `components.text.md` before it reaches Markdown, and through `_plain`
+Data text goes through `components.text.md` before it reaches Markdown, and through `components.text.plain`
 before it reaches a Plotly figure. Colours: Okabe-Ito for categories and the cividis scale for
 quantities (both read with the common colour-blindnesses); every chart cell carries its number.
 """
@@ -23,10 +23,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.text import md
+from components.text import md, plain
 from engine.landscape import closest as closest_scenarios
 from engine.landscape import disagreements, space_report, what_would_it_take, zone
 from engine.load import Corpus
+from engine.names import option_label, options_label, pct, person_name, side_name, side_names, term_label
 
 OPEN_KEY = "open_scenario"  # the session key the brief names for "open this scenario"
 # The section shown. The app's URL contract has no parameter for it (components/state.py), so
@@ -49,64 +50,42 @@ CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"
 TABLE_WHOLE_MAX = 25  # tables up to this many rows are shown whole
 OURS = "Computed by this project from the curated claims, exact over every scenario (not the sources' words)."
 POSITIONS_NOTE = (
-    "Red lines are counted as positions: one side's red lines on one term that accept the same "
-    "options count once, however many sources report them; every report's quote is shown."
+    "Red lines are counted as positions: the reports of one position (the same refusal in several "
+    "sources) count once; every report's quote is shown. Only positions held in the 2025 talks count; "
+    "a conditional one (\"no ceasefire without guarantees\") is crossed only where its condition holds."
 )
 
 
-# --- Labels (plain text; escape with md() for Markdown, _plain() for Plotly) ------------------------
+# --- Labels (plain text; escape with md() for Markdown, plain() for Plotly) ------------------------
 
 
-def _side_name(corpus: Corpus, side_id: str) -> str:
-    try:
-        return corpus.side(side_id).name
-    except KeyError:
-        return side_id
+CERTAINTY_WORDS = {"firm": "", "likely": " (likely)", "possible": " (possibly)", "unlikely": " (unlikely)"}
 
 
-def _sides(corpus: Corpus, ids: Sequence[str]) -> str:
-    return " + ".join(_side_name(corpus, x) for x in ids)
+def _certainty(record: Mapping[str, Any]) -> str:
+    """The text's hedge in words, after what it qualifies: nothing for a firm claim."""
+    return CERTAINTY_WORDS.get(record.get("certainty", "firm"), "")
 
 
-def _term(corpus: Corpus, term_id: str) -> str:
-    try:
-        return corpus.term(term_id).label
-    except KeyError:
-        return term_id
+def _when(corpus: Corpus, record: Mapping[str, Any]) -> str:
+    """A conditional demand's conditions in words ("" for an unconditional one)."""
+    conds = record.get("when") or []
+    if not conds:
+        return ""
+    return ", when " + " and ".join(f"{term_label(corpus, c['term'])} is {options_label(corpus, c['term'], c['options'])}" for c in conds)
 
 
-def _opt(corpus: Corpus, term_id: str, option_id: str) -> str:
-    try:
-        return corpus.term(term_id).option(option_id).label
-    except KeyError:
-        return option_id
-
-
-def _opts(corpus: Corpus, term_id: str, option_ids: Sequence[str]) -> str:
-    return " or ".join(_opt(corpus, term_id, o) for o in option_ids)
-
-
-def _person(corpus: Corpus, person_id: str) -> str:
-    person = corpus.people.get(person_id)
-    return person.name if person else person_id
-
-
-def _plain(text: str) -> str:
-    """Data text for a Plotly figure: Plotly reads a subset of HTML in labels, so escape it."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _code(ident: str) -> str:
-    """An id as inline code (ids are [a-z0-9_]; backticks are dropped to be sure)."""
-    return "`" + str(ident).replace("`", "") + "`"
+def _whose(corpus: Corpus, p: Mapping[str, Any]) -> str:
+    """Whose expectation a prediction is, where it is not the analyst's own forecast."""
+    if p.get("own_forecast", True):
+        return ""
+    if p.get("holder") and p.get("holder") != p.get("analyst"):
+        return f"expectation ascribed to {p.get('holder_name') or p['holder']}"
+    return "assessment, not a forecast"
 
 
 def _count(n: int) -> str:
     return f"{n:,}"
-
-
-def _pct(x: float | None, digits: int = 1) -> str:
-    return "not counted" if x is None else f"{x:.{digits}%}"
 
 
 def _n(n: int, one: str, many: str) -> str:
@@ -135,17 +114,17 @@ def _open_button(scenario: Mapping[str, str], key: str, label: str = "Open this 
 
 def _diff_rows(corpus: Corpus, current: Mapping[str, str], other: Mapping[str, str]) -> list[dict[str, str]]:
     return [
-        {"Term": _term(corpus, t), "Your scenario": _opt(corpus, t, current.get(t, "")), "This scenario": _opt(corpus, t, o)}
+        {"Term": term_label(corpus, t), "Your scenario": option_label(corpus, t, current.get(t, "")), "This scenario": option_label(corpus, t, o)}
         for t, o in other.items()
         if current.get(t) != o
     ]
 
 
 def _quote(corpus: Corpus, rl: Mapping[str, Any]) -> None:
-    by = _person(corpus, rl.get("by", "")) if rl.get("by") else ""
+    by = person_name(corpus, rl.get("by", "")) if rl.get("by") else ""
     how = f"{rl.get('provenance', '')} by {by}" if by else rl.get("provenance", "")
     st.markdown(f"> {md(rl['quote'])}")
-    st.caption(f"{md(rl['source_label'])} · {md(how)} · {_code(rl['id'])} · our summary: {md(rl.get('summary', ''))}")
+    st.caption(f"{md(rl['source_label'])} · {md(how)}{md(_certainty(rl))} · our summary: {md(rl.get('summary', ''))}")
 
 
 def _positions(corpus: Corpus, positions: Sequence[Mapping[str, Any]]) -> None:
@@ -153,8 +132,9 @@ def _positions(corpus: Corpus, positions: Sequence[Mapping[str, Any]]) -> None:
     for p in positions:
         n = len(p["reports"])
         st.markdown(
-            f"**{md(_side_name(corpus, p['side']))}**, {md(_term(corpus, p['term']))}: accepts only "
-            f"{md(_opts(corpus, p['term'], p['options']))}" + (f" ({n} reports of one position)" if n > 1 else "")
+            f"**{md(side_name(corpus, p['side']))}**, {md(term_label(corpus, p['term']))}: accepts only "
+            f"{md(options_label(corpus, p['term'], p['options']))}{md(_when(corpus, p))}{md(_certainty(p))}"
+            + (f" ({n} reports of one position)" if n > 1 else "")
         )
         for r in p["reports"]:
             _quote(corpus, r)
@@ -196,7 +176,7 @@ def frontier_figure(corpus: Corpus, frontier: Mapping[str, Any]) -> go.Figure:
     sides = frontier["sides"]
     pts = frontier["points"]
     dims = [
-        dict(range=[0, 1], label=_plain(_side_name(corpus, x)), values=[p["satisfaction"][x] for p in pts], tickformat=".0%")
+        dict(range=[0, 1], label=plain(side_name(corpus, x)), values=[p["satisfaction"][x] for p in pts], tickformat=".0%")
         for x in sides
     ]
     rl = [p["red_lines_crossed"] for p in pts]
@@ -212,7 +192,7 @@ def frontier_figure(corpus: Corpus, frontier: Mapping[str, Any]) -> go.Figure:
 
 
 def effect_figure(corpus: Corpus, effect: Mapping[str, Mapping[str, Any]]) -> go.Figure:
-    names = [_plain(_side_name(corpus, x)) for x in effect]
+    names = [plain(side_name(corpus, x)) for x in effect]
     before = [v["satisfaction_before"] for v in effect.values()]
     after = [v["satisfaction_after"] for v in effect.values()]
     fig = go.Figure([
@@ -231,7 +211,7 @@ def effect_figure(corpus: Corpus, effect: Mapping[str, Mapping[str, Any]]) -> go
 def heatmap_figure(z: list[list[float]], x: list[str], y: list[str], fmt: str, title: str) -> go.Figure:
     """A heatmap with its numbers in the cells; `x` and `y` are data labels (escaped here)."""
     text = [["n/a" if v != v else format(v, fmt) for v in row] for row in z]
-    fig = go.Figure(go.Heatmap(z=z, x=[_plain(v) for v in x], y=[_plain(v) for v in y], text=text, texttemplate="%{text}",
+    fig = go.Figure(go.Heatmap(z=z, x=[plain(v) for v in x], y=[plain(v) for v in y], text=text, texttemplate="%{text}",
                                colorscale=SCALE, showscale=True, hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
                                xgap=2, ygap=2, colorbar=dict(title=title)))
     fig.update_layout(height=max(320, 30 * len(y) + 160), margin=dict(l=10, r=10, t=10, b=10), font=FONT,
@@ -256,12 +236,15 @@ def _chart(fig: go.Figure, key: str, alt: str, table: pd.DataFrame) -> None:
 
 def _blocker_block(corpus: Corpus, b: Mapping[str, Any]) -> None:
     with st.container(border=True):
-        st.markdown(f"**{md(_term(corpus, b['term']))}**: {md(_sides(corpus, b['sides']))} (red lines that cannot all hold)")
+        terms = ", ".join(term_label(corpus, x) for x in b.get("terms") or [b["term"]])
+        st.markdown(f"**{md(terms)}**: {md(side_names(corpus, b['sides']))} (red lines that cannot all hold)")
         for pos in range(b["size"]):
             rls = [r for r in b["red_lines"] if r.get("position") == pos]
             if not rls:
                 continue
-            st.markdown(f"**{md(_side_name(corpus, rls[0]['side']))}** accepts only: {md(_opts(corpus, b['term'], rls[0]['options']))}")
+            r0 = rls[0]
+            st.markdown(f"**{md(side_name(corpus, r0['side']))}** accepts only: {md(term_label(corpus, r0['term']))}: "
+                        f"{md(options_label(corpus, r0['term'], r0['options']))}{md(_when(corpus, r0))}{md(_certainty(r0))}")
             if len(rls) > 1:
                 st.caption(f"The same position, reported {len(rls)} times; any one of them makes the conflict.")
             for r in rls:
@@ -273,10 +256,10 @@ def _zones(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, str])
     n = len(data["sides"])
     rows = [
         {
-            "Sides": _sides(corpus, z["sides"]),
+            "Sides": side_names(corpus, z["sides"]),
             "Scenarios crossing none of their red lines": z["count"],
             "Share of all scenarios": f"{z['share']:.2%}",
-            "Zone": "empty: conflicting red lines on " + ", ".join(_term(corpus, t) for t in z["conflicting_terms"]) if z["empty"] else "possible",
+            "Zone": "empty: conflicting red lines on " + ", ".join(term_label(corpus, t) for t in z["conflicting_terms"]) if z["empty"] else "possible",
         }
         for z in data["zopa"]
     ]
@@ -292,7 +275,7 @@ def _zones(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, str])
         "Look at the zone of these sides",
         options=list(data["sides"]),
         default=list(data["sides"]),
-        format_func=lambda x: _side_name(corpus, x),
+        format_func=lambda x: side_name(corpus, x),
         key="landscape_zone_sides",
     )
     if not chosen:
@@ -303,16 +286,16 @@ def _zones(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, str])
     if z["count"] == 0:
         mine = set(chosen)
         blockers = [b for b in data["blockers"] if set(b["sides"]) <= mine]
-        st.warning(f"No scenario crosses none of the red lines of {md(_sides(corpus, chosen))}.", icon=":material/block:")
+        st.warning(f"Every scenario crosses at least one red line of {md(side_names(corpus, chosen))}.", icon=":material/block:")
         st.markdown(f"**What blocks it**: the smallest sets of red lines no scenario can satisfy together ({len(blockers)}).")
         for b in blockers[:20]:
             _blocker_block(corpus, b)
         if len(blockers) > 20:
             st.caption(f"{len(blockers) - 20} more in `python -m engine space --format json`.")
         return
-    st.success(f"{_count(z['count'])} scenarios cross none of the red lines of {md(_sides(corpus, chosen))}.", icon=":material/check_circle:")
+    st.success(f"{_count(z['count'])} scenarios cross none of the red lines of {md(side_names(corpus, chosen))}.", icon=":material/check_circle:")
     restricted = [
-        {"Term": _term(corpus, t), "Options their red lines allow": _opts(corpus, t, opts)}
+        {"Term": term_label(corpus, t), "Options their red lines allow": options_label(corpus, t, opts)}
         for t, opts in z["allowed"].items()
         if len(opts) < len(corpus.term(t).options)
     ]
@@ -342,7 +325,7 @@ def _closest(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, str
     )
     st.caption(f"{POSITIONS_NOTE} {OURS}")
     for i, c in enumerate(data["closest"][:5]):
-        by_side = ", ".join(f"{_side_name(corpus, s)} {n}" for s, n in c["by_side"].items() if n) or "none"
+        by_side = ", ".join(f"{side_name(corpus, s)} {n}" for s, n in c["by_side"].items() if n) or "none"
         label = (f"#{i + 1}: {_n(c['red_lines_crossed'], 'red-line position', 'red-line positions')} crossed ({by_side}); "
                  f"{c['unmet_points']} demand points unmet")
         with st.expander(md(label), expanded=i == 0):
@@ -357,7 +340,7 @@ def _closest(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, str
                 _positions(corpus, c["red_lines"])
             else:
                 st.markdown("**Red-line positions crossed**: none.")
-            _table(pd.DataFrame([{"Side": _side_name(corpus, s), "Red-line positions crossed": c["by_side"][s],
+            _table(pd.DataFrame([{"Side": side_name(corpus, s), "Red-line positions crossed": c["by_side"][s],
                                   "Weighted share of demands met": f"{v:.0%}"} for s, v in c["satisfaction"].items()]))
             _open_button(c["scenario"], key=f"landscape_open_closest_{i}")
     hist = pd.DataFrame([{"Red-line positions crossed": h["red_lines_crossed"], "Scenarios": h["count"],
@@ -386,7 +369,7 @@ def _frontier(corpus: Corpus, data: Mapping[str, Any]) -> None:
     rows = []
     for i, p in enumerate(fr["points"]):
         row: dict[str, Any] = {"#": i + 1}
-        row.update({_side_name(corpus, s): f"{p['satisfaction'][s]:.0%}" for s in fr["sides"]})
+        row.update({side_name(corpus, s): f"{p['satisfaction'][s]:.0%}" for s in fr["sides"]})
         row["Red-line positions crossed"] = p["red_lines_crossed"]
         rows.append(row)
     _chart(frontier_figure(corpus, fr), "landscape_chart_frontier",
@@ -395,7 +378,7 @@ def _frontier(corpus: Corpus, data: Mapping[str, Any]) -> None:
            pd.DataFrame(rows))
     pick = st.selectbox("Open a frontier profile's scenario", options=list(range(len(fr["points"]))),
                         format_func=lambda i: "#{}: ".format(i + 1) + ", ".join(
-                            f"{_side_name(corpus, s)} {fr['points'][i]['satisfaction'][s]:.0%}" for s in fr["sides"]),
+                            f"{side_name(corpus, s)} {fr['points'][i]['satisfaction'][s]:.0%}" for s in fr["sides"]),
                         key="landscape_frontier_pick")
     if pick is not None:
         _open_button(fr["points"][pick]["scenario"], key="landscape_open_frontier")
@@ -407,18 +390,18 @@ def _wwit(corpus: Corpus, scenario: Mapping[str, str]) -> None:
     choice = st.selectbox(
         "For this side to have none of its red lines crossed",
         options=[*corpus.side_ids, everyone],
-        format_func=lambda x: "Every side at once" if x == everyone else _side_name(corpus, x),
+        format_func=lambda x: "Every side at once" if x == everyone else side_name(corpus, x),
         key="landscape_wwit_side",
     )
     sides = list(corpus.side_ids) if choice == everyone else [choice]
     w = what_would_it_take(corpus, scenario, sides)
-    who = _sides(corpus, sides)
+    who = side_names(corpus, sides)
     if w["already"]:
         st.success(f"Your scenario already crosses none of the red lines of {md(who)}.", icon=":material/check_circle:")
         return
     if not w["possible"]:
-        st.warning(f"No scenario crosses none of the red lines of {md(who)}: on "
-                   + md(", ".join(_term(corpus, b["term"]) for b in w["impossible"])) + " their red lines conflict.",
+        st.warning(f"Every scenario crosses at least one red line of {md(who)}: on "
+                   + md(", ".join(term_label(corpus, b["term"]) for b in w["impossible"])) + " their red lines conflict.",
                    icon=":material/block:")
         for b in w["impossible"]:
             _blocker_block(corpus, b)
@@ -435,14 +418,14 @@ def _wwit(corpus: Corpus, scenario: Mapping[str, str]) -> None:
     rows, costs = [], []
     for c in w["changes"]:
         met = c["positions_met"]
-        term = _term(corpus, c["term"])
+        term = term_label(corpus, c["term"])
         rows.append({"Term": term, "Red-line positions it meets": len(met),
-                     "Change to": _opt(corpus, c["term"], c["to"]), "From (your scenario)": _opt(corpus, c["term"], c["from"])})
+                     "Change to": option_label(corpus, c["term"], c["to"]), "From (your scenario)": option_label(corpus, c["term"], c["from"])})
         if others:
             cost = {"Term": term}
             for s in others:
                 k = c["cost"][s]
-                cost[_side_name(corpus, s)] = (f"{k['red_lines_before']} → {k['red_lines_after']} positions; "
+                cost[side_name(corpus, s)] = (f"{k['red_lines_before']} → {k['red_lines_after']} positions; "
                                                f"{k['points_before']} → {k['points_after']} points")
             costs.append(cost)
     if rows:
@@ -455,7 +438,7 @@ def _wwit(corpus: Corpus, scenario: Mapping[str, str]) -> None:
             _positions(corpus, w["positions_crossed_before"])
         with st.expander("Every option the red lines allow, per term, and its cost to the others"):
             alt_rows = [
-                {"Term": _term(corpus, c["term"]), "Option": _opt(corpus, c["term"], a["option"]),
+                {"Term": term_label(corpus, c["term"]), "Option": option_label(corpus, c["term"], a["option"]),
                  "Other sides' red-line positions crossed": a["others_red_lines"], "Other sides' points met": a["others_points"],
                  "Points met for " + who: a["own_points"], "Chosen": "yes" if a["option"] == c["to"] else ""}
                 for c in w["changes"] for a in c["alternatives"]
@@ -463,7 +446,7 @@ def _wwit(corpus: Corpus, scenario: Mapping[str, str]) -> None:
             _table(pd.DataFrame(alt_rows))
     effect = w["effect"]
     table = pd.DataFrame([
-        {"Side": _side_name(corpus, s), "Red-line positions crossed now": v["red_lines_before"], "After": v["red_lines_after"],
+        {"Side": side_name(corpus, s), "Red-line positions crossed now": v["red_lines_before"], "After": v["red_lines_after"],
          "Share of demands met now": f"{v['satisfaction_before']:.0%}", "After ": f"{v['satisfaction_after']:.0%}"}
         for s, v in effect.items()
     ])
@@ -487,15 +470,15 @@ def _analysts(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, st
         st.info("No predictions on record.")
         return
     st.markdown(
-        f"{_pct(an['covered_by_some_prediction']['share'])} of all scenarios meet every condition of at least one analyst's "
+        f"{pct(an['covered_by_some_prediction']['share'])} of all scenarios meet every condition of at least one analyst's "
         "prediction. Two analysts **disagree** where both their predictions apply and the outcomes they foresee exclude "
         f"each other: {_n(an['disagreement_count'], 'pair', 'pairs')} of predictions, applying in "
-        f"**{_pct(an['contested']['share'])}** of all scenarios."
+        f"**{pct(an['contested']['share'])}** of all scenarios."
     )
     st.caption(
         f"Context, not disagreements: {_n(an['compatible_pairs'], 'other pair', 'other pairs')} of overlapping predictions "
         "foresee different outcomes that can both happen, and two analysts foresee merely different outcomes in "
-        f"{_pct(an['different_outcomes']['share'])} of all scenarios. Which outcomes exclude each other is ours "
+        f"{pct(an['different_outcomes']['share'])} of all scenarios. Which outcomes exclude each other is ours "
         "(scenarios/outcomes.yaml). " + OURS + " A prediction's region is the scenarios meeting all of its conditions "
         "(our coding of the text)."
     )
@@ -521,7 +504,7 @@ def _analysts(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, st
     om = an["outcome_matrix"]
     outcome_labels = [o["label"] for o in an["outcomes"]]
     st.markdown("**Coverage**: the share of all scenarios in which each analyst predicts each outcome")
-    cov = pd.DataFrame([[_pct(v) for v in row] for row in om["share"]], columns=outcome_labels)
+    cov = pd.DataFrame([[pct(v) for v in row] for row in om["share"]], columns=outcome_labels)
     cov.insert(0, "Analyst", names)
     _chart(heatmap_figure([[float("nan") if v is None else v for v in row] for row in om["share"]], outcome_labels, names, ".0%", "Share"),
            "landscape_chart_coverage",
@@ -529,6 +512,16 @@ def _analysts(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, st
            "analyst's predictions of that outcome. The same data is in the table below.",
            cov)
 
+    ascribed = [c for c in an["coverage"] if not c.get("own_forecast", True)]
+    if ascribed:
+        st.markdown("**Not counted as the analysts' own forecasts**: expectations they ascribe to someone else, and "
+                    "assessments. Shown with their regions; never counted in disagreements or in an analyst's coverage.")
+        _table(pd.DataFrame([
+            {"Analyst": person_name(corpus, c["analyst"]), "What it is": _whose(corpus, c),
+             "Outcome": next((o["label"] for o in an["outcomes"] if o["id"] == c["outcome"]), c["outcome"]) + _certainty(c),
+             "Share of all scenarios": pct(c["share"])}
+            for c in ascribed
+        ]))
     pairs = disagreements(corpus, scenario, limit=None)
     if not pairs:
         st.markdown("No two analysts' predictions with outcomes that exclude each other apply to the same scenario.")
@@ -536,8 +529,8 @@ def _analysts(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, st
     st.markdown("**The disagreements**, widest overlap first (the example is the overlapping scenario nearest yours)")
     rows = [
         {"#": i + 1, "Share of all scenarios": f"{p['share']:.1%}", "Changes from your scenario": p["changes"],
-         "One analyst predicts": f"{p['a']['analyst_name']}: {p['a']['outcome_label']}",
-         "Another predicts": f"{p['b']['analyst_name']}: {p['b']['outcome_label']}"}
+         "One analyst predicts": f"{p['a']['analyst_name']}: {p['a']['outcome_label']}{_certainty(p['a'])}",
+         "Another predicts": f"{p['b']['analyst_name']}: {p['b']['outcome_label']}{_certainty(p['b'])}"}
         for i, p in enumerate(pairs)
     ]
     _table(pd.DataFrame(rows))
@@ -546,7 +539,7 @@ def _analysts(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, st
     if pick is None:
         return
     p = pairs[pick]
-    where = "; ".join(f"{_term(corpus, t)}: {_opts(corpus, t, o)}" for t, o in p["region"].items()) or "any scenario"
+    where = "; ".join(f"{term_label(corpus, t)}: {options_label(corpus, t, o)}" for t, o in p["region"].items()) or "any scenario"
     st.markdown(f"Both apply where {md(where)}; the outcomes exclude each other.")
     cols = st.columns(2)
     for col, side in zip(cols, ("a", "b")):
@@ -554,7 +547,7 @@ def _analysts(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, st
         with col:
             st.markdown(f"**{md(q['analyst_name'])}**: {md(q['outcome_label'])}")
             st.markdown(f"> {md(q['quote'])}")
-            st.caption(f"{md(q['source_label'])} · {_code(q['id'])} · our summary: {md(q['summary'])}")
+            st.caption(f"{md(q['source_label'])}{md(_certainty(q))} · our summary: {md(q['summary'])}")
     if p["changes"]:
         _table(pd.DataFrame(_diff_rows(corpus, scenario, p["example"])))
         _open_button(p["example"], key="landscape_open_disagreement", label="Open the nearest scenario where both apply")

@@ -9,6 +9,12 @@ from engine.markdown import md, md_run  # the one escaping helper; views import 
 __all__ = ["app_link", "blockquote", "link", "md", "md_run"]
 
 
+def plain(text: str) -> str:
+    """Data text for a Plotly label or tooltip: Plotly reads a subset of HTML there, so its HTML
+    characters become entities."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def blockquote(text: str) -> str:
     return "> " + md(text)
 

@@ -123,7 +123,8 @@ def cmd_compare(c: Corpus, args: argparse.Namespace) -> int:
 
 
 def cmd_space(c: Corpus, args: argparse.Namespace) -> int:
-    from .landscape import space_markdown, space_report
+    from .landscape import space_report
+    from .space_markdown import space_markdown
 
     data = space_report(c)
     _emit(data, space_markdown(c, data) if args.format == "md" else "", args.format)

@@ -16,6 +16,7 @@ import random
 import subprocess
 import sys
 import time
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from engine import schema as s
 from engine import landscape as L
 from engine.evaluate import evaluate
 from engine.load import Corpus
+from engine.space_markdown import space_markdown
 
 from .conftest import ROOT
 
@@ -37,8 +39,8 @@ STRENGTHS = ("red_line", "demand", "preference")
 def make_corpus(
     terms: dict[str, list[str]],
     sides: list[str],
-    demands: list[tuple],  # (id, side, term, [options], strength)
-    predictions: list[tuple] = (),  # (id, analyst, outcome, {term: [options]})
+    demands: list[tuple],  # (id, side, term, [options], strength[, {when, position, period, certainty}])
+    predictions: list[tuple] = (),  # (id, analyst, outcome, {term: [options]}[, {holder, period, kind, certainty}])
     presets: dict[str, dict[str, str]] | None = None,
     version: str = "synthetic",
     defaults: dict[str, str] | None = None,
@@ -63,18 +65,25 @@ def make_corpus(
     excludes = excludes or {}
     analysts = sorted({p[1] for p in predictions})
     outcomes = sorted({p[2] for p in predictions} | set(excludes) | {x for v in excludes.values() for x in v})
+    def extra(row: tuple, n: int) -> dict:
+        return dict(row[n]) if len(row) > n else {}
+
+    dem = []
+    for row in demands:
+        i, sd, t, o, st_ = row[:5]
+        x = {"certainty": "firm", "period": "talks_2025", **extra(row, 5)}
+        x["when"] = [s.Condition(term=wt, options=list(wo)) for wt, wo in x.get("when", {}).items()]
+        dem.append(s.Demand(id=i, side=sd, term=t, options=list(o), strength=st_, provenance="attributed", by="speaker",
+                            summary=f"summary of {i}", quote=f"quote of {i}", source="src", **x))
+    preds = []
+    for row in predictions:
+        i, a, oc, cond = row[:4]
+        x = {"certainty": "firm", "period": "talks_2025", **extra(row, 4)}
+        preds.append(s.Prediction(id=i, analyst=a, outcome=oc, conditions=[s.Condition(term=t, options=list(o)) for t, o in cond.items()],
+                                  summary=f"summary of {i}", quote=f"quote of {i}", source="src", **x))
+    holders = {x.holder for x in preds if x.holder} - set(sides)
     people = {"speaker": s.Person(id="speaker", name="Speaker", role="r", speaks_for=None, kind="unnamed")}
-    people.update({a: s.Person(id=a, name=names.get(a, f"Analyst {a}"), role="r", speaks_for=None, kind="analyst") for a in analysts})
-    dem = tuple(
-        s.Demand(id=i, side=sd, term=t, options=list(o), strength=st_, provenance="attributed", by="speaker",
-                 summary=f"summary of {i}", quote=f"quote of {i}", source="src", certainty="firm", period="talks_2025")
-        for i, sd, t, o, st_ in demands
-    )
-    preds = tuple(
-        s.Prediction(id=i, analyst=a, outcome=oc, conditions=[s.Condition(term=t, options=list(o)) for t, o in cond.items()],
-                     summary=f"summary of {i}", quote=f"quote of {i}", source="src", certainty="firm", period="talks_2025")
-        for i, a, oc, cond in predictions
-    )
+    people.update({a: s.Person(id=a, name=names.get(a, f"Analyst {a}"), role="r", speaks_for=None, kind="analyst") for a in sorted(set(analysts) | holders)})
     preset_models = tuple(
         s.Preset(id=pid, title=pid, description="d", scenario=sc, basis=[s.PresetBasis(terms=[next(iter(terms))], provenance="attributed", by="speaker", quote="q", source="src")])
         for pid, sc in (presets or {}).items()
@@ -89,14 +98,22 @@ def make_corpus(
         sides=tuple(s.Side(id=x, name=names.get(x, x.title()), description="d") for x in sides),
         people=people,
         outcomes={o: s.Outcome(id=o, label=names.get(o, o.title()), description="d", excludes=excludes.get(o, [])) for o in outcomes},
-        demands=dem,
-        predictions=preds,
+        demands=tuple(dem),
+        predictions=tuple(preds),
         presets=preset_models,
     )
 
 
-def random_corpus(seed: int, max_space: int = 2500) -> Corpus:
-    """Odd seeds are dense: few terms, more sides, many red lines and predictions on each term."""
+CERTAINTIES = ("firm", "likely", "possible", "unlikely")
+
+
+def random_corpus(seed: int, max_space: int = 2500, rich: bool = True) -> Corpus:
+    """Odd seeds are dense: few terms, more sides, many red lines and predictions on each term.
+
+    `rich` adds the new coding: conditional demands (`when` on one or two other terms), reports
+    of one position (a shared `position` id), claims of earlier periods (history), predictions
+    an analyst ascribes to someone else (`holder`) or that are assessments, hedged certainties.
+    Without it (the corpora the report is pinned on), every demand is its own position."""
     rng = random.Random(seed)
     dense = seed % 2 == 1
     while True:
@@ -109,16 +126,26 @@ def random_corpus(seed: int, max_space: int = 2500) -> Corpus:
     demands = []
     for sd in sides:
         for k in range(rng.randint(n_terms, 3 * n_terms) if dense else rng.randint(0, 2 * n_terms)):
-            if demands and demands[-1][4] == "red_line" and rng.random() < 0.25:
-                # the same red line again, as a second source reports it (one position)
-                _, sd0, t, opts, _ = demands[-1]
-                if sd0 == sd:
-                    demands.append((f"{sd}_d{k}", sd, t, list(reversed(opts)), "red_line"))
-                    continue
+            if rich and demands and demands[-1][1] == sd and rng.random() < 0.25:
+                # the same position again, as a second source reports it
+                head = demands[-1]
+                x = dict(head[5])
+                x["position"] = x.get("position", head[0])
+                x["certainty"] = rng.choice(CERTAINTIES)
+                demands.append((f"{sd}_d{k}", sd, head[2], list(reversed(head[3])), head[4], x))
+                continue
             t = rng.choice(list(terms))
             opts = rng.sample(terms[t], rng.randint(1, len(terms[t]) - 1) if dense else rng.randint(1, len(terms[t])))
             strength = rng.choices(STRENGTHS, weights=(3, 3, 2) if dense else (4, 3, 2))[0]
-            demands.append((f"{sd}_d{k}", sd, t, opts, strength))
+            x: dict = {}
+            if rich:
+                if rng.random() < 0.35:
+                    others = [u for u in terms if u != t]
+                    x["when"] = {u: rng.sample(terms[u], rng.randint(1, len(terms[u]) - 1)) for u in rng.sample(others, min(len(others), rng.randint(1, 2)))}
+                if rng.random() < 0.15:
+                    x["period"] = rng.choice(("istanbul_2022", "earlier"))
+                x["certainty"] = rng.choice(CERTAINTIES)
+            demands.append((f"{sd}_d{k}", sd, t, opts, strength, x))
     analysts = [f"a{i}" for i in range(rng.randint(2, 4) if dense else rng.randint(0, 4))]
     outcomes = [f"oc{i}" for i in range(4)]
     excludes: dict[str, list[str]] = {}
@@ -130,7 +157,17 @@ def random_corpus(seed: int, max_space: int = 2500) -> Corpus:
     for k in range((rng.randint(6, 12) if dense else rng.randint(0, 8)) if analysts else 0):
         cond_terms = rng.sample(list(terms), rng.randint(1, min(3, n_terms)))
         cond = {t: rng.sample(terms[t], rng.randint(1, len(terms[t]))) for t in cond_terms}
-        predictions.append((f"p{k}", rng.choice(analysts), rng.choice(outcomes), cond))
+        x = {}
+        if rich:
+            r = rng.random()
+            if r < 0.15:
+                x["holder"] = rng.choice(sides + ["kremlin"])
+            elif r < 0.22:
+                x["kind"] = "assessment"
+            if rng.random() < 0.1:
+                x["period"] = "earlier"
+            x["certainty"] = rng.choice(CERTAINTIES)
+        predictions.append((f"p{k}", rng.choice(analysts), rng.choice(outcomes), cond, x))
     defaults = {t: rng.choice(opts) for t, opts in terms.items()}
     presets = {"p_a": {t: rng.choice(o) for t, o in terms.items()}}
     return make_corpus(terms, sides, demands, predictions, presets, version=f"random-{seed}", defaults=defaults, excludes=excludes)
@@ -139,38 +176,39 @@ def random_corpus(seed: int, max_space: int = 2500) -> Corpus:
 # --- Brute force ---------------------------------------------------------------------------------
 
 
-def position(d) -> tuple[str, str, frozenset[str]]:
-    """A red line's position: its side, its term and the options it accepts (order aside)."""
-    return (d.side, d.term, frozenset(d.options))
+def positions_crossed(ev, side: str | None = None) -> set[str]:
+    """The red-line positions (ids) an evaluation crosses (all sides, or one), by engine.evaluate."""
+    return {p.id for sd in ev.sides if side in (None, sd.id) for p in sd.positions_crossed}
 
 
-def positions_crossed(ev, side: str | None = None) -> set[tuple[str, str, frozenset[str]]]:
-    """The red-line positions an evaluation crosses (all sides, or one)."""
-    return {position(d) for sd in ev.sides if side in (None, sd.id) for d in sd.red_lines_crossed}
+def weight(p) -> int:
+    return s.STRENGTH_WEIGHT[s.Strength(p.strength)]
 
 
 class Brute:
-    """Every scenario of a small corpus, evaluated one by one with engine.evaluate."""
+    """Every scenario of a small corpus, evaluated one by one with engine.evaluate (positions
+    counted once, conditional demands as implications, earlier periods left out)."""
 
     def __init__(self, c: Corpus):
         self.c = c
         self.scenarios = [dict(zip(c.term_ids, combo)) for combo in itertools.product(*(t.option_ids for t in c.terms))]
         S = len(c.sides)
         self.red = np.zeros((len(self.scenarios), S), dtype=int)  # red-line positions crossed per side
-        self.pts = np.zeros((len(self.scenarios), S), dtype=int)  # demand points met per side
+        self.pts = np.zeros((len(self.scenarios), S), dtype=int)  # position points met per side
         self.unmet = np.zeros(len(self.scenarios), dtype=int)
         self.crossed_ids: list[set[str]] = []
-        self.full_match: list[set[str]] = []
+        self.full_match: list[set[str]] = []  # current predictions whose every condition holds
+        current = {p.id for p in c.predictions if p.is_current}
         for n, sc in enumerate(self.scenarios):
             ev = evaluate(c, sc)
             ids = set()
             for k, sd in enumerate(ev.sides):
-                self.red[n, k] = len(positions_crossed(ev, sd.id))
+                self.red[n, k] = len(sd.positions_crossed)
                 ids |= {d.id for d in sd.red_lines_crossed}
-                self.pts[n, k] = sum(s.STRENGTH_WEIGHT[s.Strength(d.strength)] for d in sd.demands_met)
-                self.unmet[n] += sum(s.STRENGTH_WEIGHT[s.Strength(d.strength)] for d in sd.red_lines_crossed + sd.demands_unmet)
+                self.pts[n, k] = sum(weight(p) for p in sd.positions_met)
+                self.unmet[n] += sum(weight(p) for p in sd.positions_crossed + sd.positions_unmet)
             self.crossed_ids.append(ids)
-            self.full_match.append({p.id for p in ev.predictions if p.match == 1.0})
+            self.full_match.append({p.id for p in ev.predictions if p.match == 1.0 and p.id in current})
         self.total_red = self.red.sum(axis=1)
 
     def side_index(self, ids) -> list[int]:
@@ -222,8 +260,11 @@ def test_zones_match_brute_force(seed):
             got = [(bf.total_red[bf.choice(e)], bf.unmet[bf.choice(e)]) for e in z["examples"]]
             assert got == keys
             # every scenario whose options lie in `allowed` is in the zone, and only those
+            # (coupled terms: their allowed combinations)
             allowed = z["allowed"]
-            inside = np.array([all(sc[t] in allowed.get(t, [sc[t]]) for t in c.term_ids) for sc in bf.scenarios])
+            combos = [(j["terms"], {tuple(o) for o in j["options"]}) for j in z["combinations"]]
+            inside = np.array([all(sc[t] in allowed.get(t, [sc[t]]) for t in c.term_ids)
+                               and all(tuple(sc[t] for t in ts) in opts for ts, opts in combos) for sc in bf.scenarios])
             assert (inside == ok).all()
         else:
             assert z["conflicting_terms"] and z["blockers"]
@@ -233,7 +274,7 @@ def test_zones_match_brute_force(seed):
 
 def minimal_conflicts_brute(c: Corpus, bf: Brute) -> set[frozenset[str]]:
     """Minimal sets of red lines that no scenario satisfies together, by enumeration."""
-    reds = [d.id for d in c.demands if d.is_red_line]
+    reds = [d.id for d in c.demands if d.is_red_line and d.is_current]
     index = {r: i for i, r in enumerate(reds)}
     met = np.zeros(len(bf.scenarios), dtype=np.int64)
     for n in range(len(bf.scenarios)):
@@ -256,7 +297,7 @@ def minimal_conflicts_brute(c: Corpus, bf: Brute) -> set[frozenset[str]]:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_blockers_are_exactly_the_minimal_conflicting_sets(seed):
     c, bf, data = case(seed)
-    if sum(d.is_red_line for d in c.demands) > 14:
+    if sum(d.is_red_line and d.is_current for d in c.demands) > 14:
         pytest.skip("too many red lines to enumerate their subsets")
     assert data["blockers_complete"]
     got = set()
@@ -266,7 +307,8 @@ def test_blockers_are_exactly_the_minimal_conflicting_sets(seed):
         assert {r["id"] for r in b["red_lines"]} == {i for p in positions for i in p}
         for r in b["red_lines"]:
             d = next(x for x in c.demands if x.id == r["id"])
-            assert (r["side"], r["term"], r["quote"], r["source"]) == (d.side, b["term"], d.quote, d.source)
+            assert (r["side"], r["term"], r["quote"], r["source"]) == (d.side, d.term, d.quote, d.source)
+            assert r["term"] in b["terms"] and {w["term"] for w in r["when"]} <= set(b["terms"])
         assert sorted(b["sides"]) == sorted({r["side"] for r in b["red_lines"]})
         for pick in itertools.product(*positions):
             got.add(frozenset(pick))
@@ -296,7 +338,7 @@ def test_same_side_conflict_is_reported():
     w = L.what_would_it_take(c, {"territory": "a", "other": "x"}, "russia")
     assert not w["possible"] and w["result"] is None
     assert {r["id"] for r in w["impossible"][0]["red_lines"]} == {"r1", "r2"}
-    md = L.space_markdown(c, data)
+    md = space_markdown(c, data)
     assert "quote of r1" in md and "quote of r2" in md
 
 
@@ -307,7 +349,7 @@ def test_duplicate_positions_form_one_blocker_with_every_quote():
         [
             ("ru", "russia", "territory", ["annex"], "red_line"),
             ("ua1", "ukraine", "territory", ["freeze", "restore"], "red_line"),
-            ("ua2", "ukraine", "territory", ["freeze", "restore"], "red_line"),
+            ("ua2", "ukraine", "territory", ["restore", "freeze"], "red_line", {"position": "ua1"}),
         ],
         version="dupes",
     )
@@ -324,7 +366,7 @@ def test_a_position_reported_twice_counts_once():
         ["russia", "ukraine"],
         [
             ("ru1", "russia", "territory", ["annex"], "red_line"),
-            ("ru2", "russia", "territory", ["annex"], "red_line"),  # the same position, another source
+            ("ru2", "russia", "territory", ["annex"], "red_line", {"position": "ru1"}),  # the same position, another source
             ("ua", "ukraine", "territory", ["freeze", "restore"], "red_line"),
             ("ua_pref", "ukraine", "other", ["y"], "preference"),
         ],
@@ -351,7 +393,7 @@ def test_a_position_reported_twice_counts_once():
     [ch] = w["changes"]
     assert ch["fixes"] == ["ru1", "ru2"] and len(ch["positions_met"]) == 1
     assert w["effect"]["russia"]["red_lines_before"] == 1
-    md = L.space_markdown(c, data)
+    md = space_markdown(c, data)
     assert "quote of ru1" in md and "quote of ru2" in md and "2 red-line positions of 2 sides (3 reports" in md
 
 
@@ -387,7 +429,7 @@ def test_compatible_outcomes_are_not_disagreements(declared):
     assert sum(map(sum, an["disagreement_matrix"]["counts"])) == 2
     [near] = L.disagreements(c, {"t": "b", "u": "y"})
     assert near["example"] == {"t": "a", "u": "y"} and near["changes"] == 1
-    md = L.space_markdown(c, data)
+    md = space_markdown(c, data)
     assert "1 pair of predictions" in md and "3 overlapping pairs of predictions" in md and "exclude each other" in md
 
 
@@ -413,7 +455,7 @@ def test_closest_is_the_exact_k_best(seed):
         ev = evaluate(c, x["scenario"])
         assert x["by_side"] == {sd.id: len(positions_crossed(ev, sd.id)) for sd in ev.sides}
         assert x["red_lines_crossed"] == len(x["red_lines"]) == len(positions_crossed(ev))
-        assert {(p["side"], p["term"], frozenset(p["options"])) for p in x["red_lines"]} == positions_crossed(ev)
+        assert {p["id"] for p in x["red_lines"]} == positions_crossed(ev)
         reports = sorted(d.id for sd in ev.sides for d in sd.red_lines_crossed)
         assert sorted(x["red_line_reports"]) == sorted(r["id"] for p in x["red_lines"] for r in p["reports"]) == reports
         assert x["satisfaction"] == {sd.id: sd.satisfaction for sd in ev.sides}
@@ -439,7 +481,7 @@ def test_k_best_against_sorting():
         lists = [sorted((rng.randint(0, 6), o) for o in range(rng.randint(1, 4))) for _ in range(rng.randint(1, 5))]
         everything = sorted(sum(lst[r][0] for lst, r in zip(lists, ranks)) for ranks in itertools.product(*(range(len(x)) for x in lists)))
         k = rng.randint(1, len(everything) + 2)
-        got = L._k_best(lists, k)
+        got = L.k_best(lists, k)
         assert [t for t, _ in got] == everything[:k]
         assert len({ch for _, ch in got}) == len(got)
 
@@ -458,7 +500,7 @@ def test_frontier_matches_brute_force(seed):
     fr = data["frontier"]
     assert fr["complete"]
     dims = bf.side_index(fr["sides"])
-    weights = {sd.id for d in c.demands for sd in c.sides if d.side == sd.id}
+    weights = {d.side for d in c.demands if d.is_current}
     assert set(fr["sides"]) == weights
     expected = pareto_brute(bf.pts[:, dims])
     assert fr["count"] == len(expected)
@@ -478,7 +520,7 @@ def test_nondominated_against_brute():
     rng = np.random.default_rng(3)
     for _ in range(30):
         V = np.unique(rng.integers(0, 6, size=(rng.integers(1, 60), rng.integers(1, 5))), axis=0)
-        got = {tuple(V[i]) for i in L._nondominated(V)}
+        got = {tuple(V[i]) for i in L.nondominated(V)}
         assert got == pareto_brute(V)
 
 
@@ -532,20 +574,19 @@ def test_what_would_it_take_is_minimal_and_works(seed):
                 assert e["red_lines_before"] == len(positions_crossed(before, x))
                 assert e["red_lines_after"] == len(positions_crossed(ev, x))
                 assert e["satisfaction_after"] == ev.side(x).satisfaction
-            assert {(p["side"], p["term"], frozenset(p["options"])) for p in w["positions_crossed_before"]} == {
-                q for x in sides for q in positions_crossed(before, x)}
+            crossed_before = {q for x in sides for q in positions_crossed(before, x)}
+            assert {p["id"] for p in w["positions_crossed_before"]} == crossed_before
+            # every position crossed before is met by the change(s) of its dimension, and only those
+            assert {p["id"] for ch in w["changes"] for p in ch["positions_met"]} == crossed_before
             for ch in w["changes"]:
-                for x in others:
-                    k = ch["cost"][x]
-                    # positions, not reports: the same red line reported twice counts once
-                    on_term = {position(d) for d in c.demands_of(x) if d.is_red_line and d.term == ch["term"]}
-                    assert k["red_lines_after"] - k["red_lines_before"] == sum(
-                        1 for p in on_term if ch["from"] in p[2] and ch["to"] not in p[2]
-                    ) - sum(1 for p in on_term if ch["from"] not in p[2] and ch["to"] in p[2])
-                met = {(p["side"], p["term"], frozenset(p["options"])) for p in ch["positions_met"]}
-                assert met == {position(d) for x in sides for d in c.demands_of(x)
-                               if d.is_red_line and d.term == ch["term"] and ch["from"] not in d.options}
                 assert sorted(ch["fixes"]) == sorted(r["id"] for p in ch["positions_met"] for r in p["reports"])
+            # the others' costs, added over the changed dimensions, are the effect on them
+            seen_dims = {}
+            for ch in w["changes"]:
+                seen_dims[frozenset([ch["term"], *ch["with"]])] = ch["cost"]
+            for x in others:
+                delta = sum(cost[x]["red_lines_after"] - cost[x]["red_lines_before"] for cost in seen_dims.values())
+                assert delta == w["effect"][x]["red_lines_after"] - w["effect"][x]["red_lines_before"]
 
 
 # --- Analysts -------------------------------------------------------------------------------------
@@ -556,17 +597,28 @@ def test_analysts_match_brute_force(seed):
     c, bf, data = case(seed)
     an = data["analysts"]
     N = len(bf.scenarios)
+    # Only current predictions have regions; only the analysts' own forecasts (not what they
+    # ascribe to someone else, nor assessments) count as theirs and in disagreements.
+    current = [p for p in c.predictions if p.is_current]
+    own_ids = {p.id for p in current if p.is_own_forecast}
+    own_match = [m & own_ids for m in bf.full_match]
+    assert [cov["id"] for cov in an["coverage"]] == [p.id for p in current]
     for cov in an["coverage"]:
+        p = c.claim(cov["id"])
         assert cov["count"] == sum(cov["id"] in m for m in bf.full_match)
+        assert (cov["holder"], cov["own_forecast"], cov["certainty"]) == (p.holder_id, p.is_own_forecast, p.certainty.value)
+        assert cov["holder_name"] == (c.people[p.holder_id].name if p.holder_id in c.people else c.side(p.holder_id).name)
     for a in an["by_analyst"]:
         mine = set(a["predictions"])
-        assert a["count"] == sum(bool(mine & m) for m in bf.full_match)
+        assert mine == {p.id for p in current if p.analyst == a["analyst"] and p.is_own_forecast}
+        assert set(a["expectations"]) == {p.id for p in current if p.analyst == a["analyst"] and not p.is_own_forecast}
+        assert a["count"] == sum(bool(mine & m) for m in own_match)
     preds = {p.id: p for p in c.predictions}
     for r, a in enumerate(an["outcome_matrix"]["rows"]):
         for k, oc in enumerate(an["outcome_matrix"]["columns"]):
-            ids = {p.id for p in c.predictions if p.analyst == a and p.outcome == oc}
-            assert an["outcome_matrix"]["share"][r][k] == sum(bool(ids & m) for m in bf.full_match) / N
-    assert an["covered_by_some_prediction"]["count"] == sum(bool(m) for m in bf.full_match)
+            ids = {p.id for p in current if p.analyst == a and p.outcome == oc} & own_ids
+            assert an["outcome_matrix"]["share"][r][k] == sum(bool(ids & m) for m in own_match) / N
+    assert an["covered_by_some_prediction"]["count"] == sum(bool(m) for m in own_match)
 
     # A disagreement: different analysts, overlapping regions, outcomes that exclude each other
     # (declared one way round in the data, read both ways).
@@ -576,10 +628,10 @@ def test_analysts_match_brute_force(seed):
         return (p.outcome, q.outcome) in declared or (q.outcome, p.outcome) in declared
 
     expected, compatible = {}, 0
-    for p, q in itertools.combinations(c.predictions, 2):
+    for p, q in itertools.combinations([p for p in current if p.id in own_ids], 2):
         if p.analyst == q.analyst or p.outcome == q.outcome:
             continue
-        n = sum(p.id in m and q.id in m for m in bf.full_match)
+        n = sum(p.id in m and q.id in m for m in own_match)
         if n and exclusive(p, q):
             expected[frozenset((p.id, q.id))] = n
         elif n:
@@ -588,14 +640,15 @@ def test_analysts_match_brute_force(seed):
     assert got == expected and an["disagreement_count"] == len(expected)
     assert an["compatible_pairs"] == compatible
     assert all(exclusive(preds[d["a"]["id"]], preds[d["b"]["id"]]) for d in an["disagreements"])
+    assert all(d[x]["own_forecast"] and "holder_name" in d[x] for d in an["disagreements"] for x in "ab")
     contested = sum(
         any(preds[i].analyst != preds[j].analyst and exclusive(preds[i], preds[j]) for i, j in itertools.combinations(sorted(m), 2))
-        for m in bf.full_match
+        for m in own_match
     )
     assert an["contested"]["count"] == contested
     different = sum(
         any(preds[i].analyst != preds[j].analyst and preds[i].outcome != preds[j].outcome for i, j in itertools.combinations(sorted(m), 2))
-        for m in bf.full_match
+        for m in own_match
     )
     assert an["different_outcomes"]["count"] == different
     matrix = an["disagreement_matrix"]
@@ -612,21 +665,9 @@ def test_analysts_match_brute_force(seed):
         assert d["changes"] == hamming(here, ex) == nearest
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_analysts_without_the_grid(seed, monkeypatch):
-    """The other exact path (unions by component recursion; the contested count by dynamic
-    programming over terms, for the disagreements and for merely different outcomes)."""
-    c, bf, data = case(seed)
-    monkeypatch.setattr(L, "CELL_LIMIT", 0)
-    an = L._analysts(c, L._build(c))
-    ref = data["analysts"]
-    assert an["unions_exact"]
-    for key in ("covered_by_some_prediction", "contested", "different_outcomes", "outcome_matrix", "by_analyst"):
-        assert an[key] == ref[key]
-
-
-def test_contested_count_against_brute():
-    """The contested count's dynamic programme, on dense random predictions, against enumeration."""
+def test_counts_of_unions_against_brute():
+    """The one exact counting programme (unions of regions, where a disagreement applies), on dense
+    random predictions, against enumeration."""
     rng = random.Random(5)
     for n in range(60):
         terms = {f"t{i}": [f"t{i}o{j}" for j in range(rng.randint(2, 4))] for i in range(rng.randint(1, 5))}
@@ -637,14 +678,18 @@ def test_contested_count_against_brute():
             cond = {t: rng.sample(terms[t], rng.randint(1, len(terms[t]))) for t in rng.sample(list(terms), rng.randint(1, min(3, len(terms))))}
             preds.append((f"p{k}", f"a{rng.randint(0, 3)}", rng.choice(outcomes), cond))
         c = make_corpus(terms, ["s"], [], preds, excludes={a: v for a, v in excludes.items()}, version=f"dp-{n}")
-        sp = L._build(c)
-        pairs = L._pairs(sp)
-        brute = 0
+        an = L.space_report(c)["analysts"]
+        contested = covered = 0
+        by_analyst: Counter = Counter()
         for combo in itertools.product(*terms.values()):
             sc = dict(zip(terms, combo))
             hit = [p for p in c.predictions if all(sc[x.term] in x.options for x in p.conditions)]
-            brute += any(p.analyst != q.analyst and c.outcomes_exclude(p.outcome, q.outcome) for p, q in itertools.combinations(hit, 2))
-        assert L._contested_count(sp, pairs) == brute, n
+            contested += any(p.analyst != q.analyst and c.outcomes_exclude(p.outcome, q.outcome) for p, q in itertools.combinations(hit, 2))
+            covered += bool(hit)
+            by_analyst.update({p.analyst for p in hit})
+        assert an["contested"]["count"] == contested, n
+        assert an["covered_by_some_prediction"]["count"] == covered, n
+        assert {a["analyst"]: a["count"] for a in an["by_analyst"]} == {a: by_analyst[a] for a in {p.analyst for p in c.predictions}}, n
 
 
 def test_unions_too_entangled_are_reported_not_guessed(monkeypatch):
@@ -656,30 +701,103 @@ def test_unions_too_entangled_are_reported_not_guessed(monkeypatch):
          ("p2", "an2", "oc2", {"t1": ["y", "x"], "t2": ["v"]})],
         version="entangled",
     )
-    monkeypatch.setattr(L, "CELL_LIMIT", 0)
-    monkeypatch.setattr(L, "UNION_NODE_BUDGET", 0)
+    monkeypatch.setattr("engine.landscape.analysts.COUNT_STATE_MAX", 0)
     L.clear_cache()
     data = L.space_report(c)
     an = data["analysts"]
     assert not an["unions_exact"] and an["covered_by_some_prediction"]["count"] is None
     assert an["disagreement_count"] == len(an["disagreements"])  # pairs stay exact
-    assert "not counted" in L.space_markdown(c, data)
+    assert "not counted" in space_markdown(c, data)
     L.clear_cache()
 
 
-def test_union_count_against_brute():
-    rng = random.Random(11)
-    for _ in range(200):
-        sizes = [rng.randint(2, 4) for _ in range(rng.randint(1, 5))]
-        boxes = []
-        for _ in range(rng.randint(0, 6)):
-            ts = rng.sample(range(len(sizes)), rng.randint(0, len(sizes)))
-            # masks may be empty or full, terms in any order: the function normalises them
-            boxes.append(tuple((t, rng.randint(0, (1 << sizes[t]) - 1)) for t in ts))
-        brute = sum(
-            any(all(m >> combo[t] & 1 for t, m in b) for b in boxes) for combo in itertools.product(*(range(n) for n in sizes))
-        )
-        assert L._union_count(sizes, boxes) == brute
+# --- Without conditional demands nothing changes --------------------------------------------------
+
+WITHOUT_WHEN = ROOT / "tests" / "fixtures" / "landscape" / "without_when.json"
+
+
+def assert_contains(old, new, path="") -> None:
+    """Every field of `old` is in `new` with the same value (new fields may be added)."""
+    if isinstance(old, dict):
+        assert isinstance(new, dict), path
+        for k, v in old.items():
+            assert k in new, f"{path}/{k} missing"
+            assert_contains(v, new[k], f"{path}/{k}")
+    elif isinstance(old, list):
+        assert isinstance(new, list) and len(new) == len(old), path
+        for i, (u, v) in enumerate(zip(old, new)):
+            assert_contains(u, v, f"{path}[{i}]")
+    else:
+        assert old == new, (path, old, new)
+
+
+@pytest.mark.parametrize("seed", ["0", "1", "2", "3", "5", "10"])
+def test_reports_without_when_are_as_before(seed):
+    """On corpora without `when` (each demand its own position), the report, what would it take
+    and the disagreements are those the per-term landscape gave before dimensions existed
+    (recorded from commit ec34ba5 by running it on these corpora): the same fields, the same values."""
+    before = json.loads(WITHOUT_WHEN.read_text())[seed]
+    c = random_corpus(int(seed), rich=False)
+    assert not any(d.when for d in c.demands)
+    # no two red lines of one side on one term accept the same options (the old key of a position)
+    keys = [(d.side, d.term, frozenset(d.options)) for d in c.demands if d.is_red_line]
+    assert len(keys) == len(set(keys))
+    start = {t.id: t.options[-1].id for t in c.terms}
+    now = json.loads(json.dumps({
+        "report": L.space_report(c),
+        "wwit": [L.what_would_it_take(c, start, [x]) for x in c.side_ids],
+        "disagreements": L.disagreements(c, start),
+    }))
+    # the Method's wording (prose, not figures) now also explains positions, `when` and holders
+    before["report"].pop("method")
+    assert_contains(before, now)
+
+
+def test_closest_ties_put_each_terms_default_first():
+    """The Method's tie-break: among scenarios of equal cost, each term's default option first.
+    Nothing here tells the options apart but the default (the last option of each term), so
+    dropping the tie-break would list the first options first."""
+    c = make_corpus({"t": ["a", "b", "c"], "u": ["x", "y"]}, ["s"], [], defaults={"t": "c", "u": "y"}, version="ties")
+    rows = L.closest(c, 6)
+    assert rows[0]["scenario"] == {"t": "c", "u": "y"}
+    assert [r["scenario"] for r in rows[:3]] == [{"t": "c", "u": "y"}, {"t": "a", "u": "y"}, {"t": "c", "u": "x"}] or [
+        r["scenario"] for r in rows[:3]] == [{"t": "c", "u": "y"}, {"t": "c", "u": "x"}, {"t": "a", "u": "y"}]
+    assert L.space_report(c)["zopa"][0]["examples"][0] == {"t": "c", "u": "y"}
+    # coupled terms: the joint option with the fewest terms away from their defaults comes first
+    c = make_corpus({"t": ["a", "b", "c"], "u": ["x", "y"]}, ["s"],
+                    [("d", "s", "t", ["a", "b", "c"], "preference", {"when": {"u": ["x"]}})],
+                    defaults={"t": "c", "u": "y"}, version="ties-joint")
+    assert L.space_report(c)["dimensions"] == [["t", "u"]]
+    assert L.closest(c, 1)[0]["scenario"] == {"t": "c", "u": "y"}
+
+
+def test_conditional_red_line_couples_terms_and_is_an_implication():
+    """Ukraine: no ceasefire without guarantees (a red line on the ceasefire, when there are no
+    guarantees). Russia: no guarantees. Together they allow exactly the scenarios without a
+    ceasefire and without guarantees; what it takes from (ceasefire, guarantees) for Russia is
+    one change, and for both sides two."""
+    c = make_corpus(
+        {"ceasefire": ["yes", "no"], "guarantees": ["none", "nato"], "other": ["p", "q"]},
+        ["russia", "ukraine"],
+        [("ua", "ukraine", "ceasefire", ["no"], "red_line", {"when": {"guarantees": ["none"]}}),
+         ("ru", "russia", "guarantees", ["none"], "red_line")],
+        version="conditional",
+    )
+    data = L.space_report(c)
+    assert data["dimensions"] == [["ceasefire", "guarantees"]]
+    ukraine = L.zone(c, ["ukraine"])
+    assert ukraine["count"] == 6  # all but (yes, none) twice
+    assert ukraine["combinations"] == [{"terms": ["ceasefire", "guarantees"], "options": [["yes", "nato"], ["no", "none"], ["no", "nato"]]}]
+    both = L.zone(c, ["russia", "ukraine"])
+    assert both["count"] == 2 and both["allowed"]["ceasefire"] == ["no"] and both["allowed"]["guarantees"] == ["none"]
+    w = L.what_would_it_take(c, {"ceasefire": "yes", "guarantees": "nato", "other": "p"}, ["russia", "ukraine"])
+    assert w["changes_needed"] == 2 and w["result"] == {"ceasefire": "no", "guarantees": "none", "other": "p"}
+    assert {ch["term"] for ch in w["changes"]} == {"ceasefire", "guarantees"}
+    assert all(ch["with"] for ch in w["changes"])
+    w = L.what_would_it_take(c, {"ceasefire": "yes", "guarantees": "nato", "other": "p"}, "russia")
+    assert w["changes_needed"] == 1 and w["result"]["guarantees"] == "none"
+    assert w["effect"]["ukraine"]["red_lines_after"] == 1  # the ceasefire without guarantees
+    assert space_markdown(c, data)
 
 
 # --- Scale, cache, contract --------------------------------------------------------------------
@@ -732,7 +850,7 @@ def test_degenerate_corpora():
     assert all(z["count"] == 6 for z in data["zopa"])
     assert data["closest_optimum"]["count"] == 6 and data["frontier"]["sides"] == []
     assert data["analysts"]["disagreement_count"] == 0
-    assert L.space_markdown(c, data)
+    assert space_markdown(c, data)
     # a red line accepting every option blocks nothing
     c = make_corpus({"t": ["a", "b"]}, ["x"], [("d", "x", "t", ["a", "b"], "red_line")], version="all-options")
     data = L.space_report(c)
@@ -830,9 +948,9 @@ def test_real_frontier_witnesses(real, corpus):
 
 def test_real_positions_and_disagreements(real, corpus):
     data, _ = real
-    reds = [d for d in corpus.demands if d.is_red_line]
+    reds = [d for d in corpus.demands if d.is_red_line and d.is_current]
     assert data["red_lines"] == len(reds)
-    assert data["red_line_positions"] == len({position(d) for d in reds})
+    assert data["red_line_positions"] == len({d.position_id for d in reds})
     an = data["analysts"]
     for d in an["disagreements"]:
         assert d["a"]["analyst"] != d["b"]["analyst"]
