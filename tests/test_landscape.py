@@ -817,17 +817,15 @@ def big_corpus(n_terms: int = 40, n_options: int = 8, n_sides: int = 6, seed: in
     return make_corpus(terms, sides, demands, predictions, version=f"big-{seed}")
 
 
-def test_huge_space_exact_and_fast():
+def test_huge_space_is_exact_in_python_ints():
+    # How fast is measured in bench/landscape_bench.py, not asserted here.
     c = big_corpus()
-    t0 = time.perf_counter()
     data = L.space_report(c)
-    elapsed = time.perf_counter() - t0
     assert data["scenarios"] == 8**40  # beyond int64: Python ints throughout
     assert sum(h["count"] for h in data["red_line_histogram"]) == 8**40
     for z in data["zopa"]:
         assert isinstance(z["count"], int)
     json.dumps(data)
-    assert elapsed < 10  # generous for slow CI; the benchmark reports the real figure
     first = data["closest"][0]
     ev = evaluate(c, first["scenario"])
     assert first["red_lines_crossed"] == len(positions_crossed(ev)) == data["closest_optimum"]["red_lines_crossed"]
@@ -868,24 +866,40 @@ def real(corpus):
     return data, time.perf_counter() - t0
 
 
-def test_real_data_under_a_second(real, corpus):
-    data, elapsed = real
+def test_real_data_covers_the_whole_space(real, corpus):
+    # (How long it takes is measured in bench/landscape_bench.py, not asserted here.)
+    data, _ = real
     assert data["scenarios"] == corpus.space_size()
-    assert elapsed < 1.0, f"space_report took {elapsed:.2f}s"
 
 
 def test_real_zones_follow_from_the_red_lines(real, corpus):
     data, _ = real
     sizes = {t.id: len(t.options) for t in corpus.terms}
+    current_red = [d for d in corpus.demands if d.is_red_line and d.is_current]
+    # Terms that conditional red lines couple are counted together, by enumerating their few
+    # combinations; every other term by the intersection of its red lines' options.
+    coupled: set[str] = set()
+    for d in current_red:
+        if d.when:
+            coupled |= {d.term, *(c.term for c in d.when)}
+    coupled_terms = [t for t in corpus.terms if t.id in coupled]
     for z in data["zopa"]:
-        # the count is the product of the per-term intersections of those sides' red lines
+        reds = [d for d in current_red if d.side in z["sides"]]
         expected = 1
         for t in corpus.terms:
+            if t.id in coupled:
+                continue
             allowed = set(t.option_ids)
-            for d in corpus.demands:
-                if d.is_red_line and d.term == t.id and d.side in z["sides"]:
+            for d in reds:
+                if d.term == t.id:
                     allowed &= set(d.options)
             expected *= len(allowed)
+        combos = 0
+        for choice in itertools.product(*(t.option_ids for t in coupled_terms)):
+            sc = dict(zip((t.id for t in coupled_terms), choice))
+            if all(sc[d.term] in d.options or not all(sc[c.term] in c.options for c in d.when) for d in reds if d.term in sc):
+                combos += 1
+        expected *= combos if coupled_terms else 1
         assert z["count"] == expected
         for ex in z["examples"]:
             ev = evaluate(corpus, ex)
@@ -1013,7 +1027,6 @@ def _widget_keys(at) -> set[str]:
 
 
 def test_view_renders_one_section_at_a_time_and_opens_a_scenario(monkeypatch):
-    pytest.importorskip("streamlit")
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.chdir(ROOT)
@@ -1075,7 +1088,6 @@ def _hostile_app():
 
 @pytest.mark.parametrize("section", ["zones", "closest", "frontier", "wwit", "analysts"])
 def test_view_escapes_data_text(monkeypatch, section):
-    pytest.importorskip("streamlit")
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.chdir(ROOT)
