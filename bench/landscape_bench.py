@@ -11,7 +11,8 @@ one warm-up run first) and what each run found. The real data is timed too when 
 
 The synthetic corpora look like the real one, only bigger: each side speaks on about 60% of
 the terms (a third of its claims red lines, accepting 1 to n-1 options; about one red line in
-six is reported again by a second source, as in the real data, so positions < red lines), and
+six is reported again by a second source under one position id, so positions < red lines; one
+demand in twenty is conditional on its partner term, coupling the two into one joint dimension), and
 ten analysts make 30 predictions of one to three conditions each, over six outcomes of which
 each excludes the next (a ring: 6 of the 15 pairs exclude each other).
 """
@@ -38,6 +39,7 @@ from engine import schema as s  # noqa: E402
 from engine.load import Corpus, DataError, load_corpus  # noqa: E402
 
 STRENGTHS = ("red_line", "demand", "preference")
+WHEN_SHARE = 0.05  # demands made conditional on another term (coupling the two into one dimension)
 
 
 def synthetic_corpus(n_terms: int, n_options: int, n_sides: int, seed: int = 0, n_predictions: int = 30, n_analysts: int = 10) -> Corpus:
@@ -60,12 +62,19 @@ def synthetic_corpus(n_terms: int, n_options: int, n_sides: int, seed: int = 0, 
             for _ in range(rng.choice((1, 1, 2))):
                 strength = rng.choices(STRENGTHS, weights=(1, 1, 1))[0]
                 k = rng.randint(1, n_options - 1)
+                when = []
+                if rng.random() < WHEN_SHARE:  # "not X without Y": a condition on one other term
+                    # its partner term (t0 with t1, t2 with t3, ...): couplings stay pairs, as
+                    # "no ceasefire without guarantees" does; chains would multiply joint options
+                    u = terms[terms.index(t) ^ 1] if terms.index(t) ^ 1 < n_terms else terms[terms.index(t) - 1]
+                    when = [s.Condition(term=u.id, options=[o.id for o in rng.sample(u.options, rng.randint(1, n_options - 1))])]
                 demands.append(s.Demand(
                     id=f"d{len(demands)}", side=side.id, term=t.id, options=[o.id for o in rng.sample(t.options, k)],
                     strength=strength, provenance="attributed", by="speaker", summary="s", quote=f"quote {len(demands)}", source="src", certainty="firm", period="talks_2025",
+                    when=when,
                 ))
                 if strength == "red_line" and rng.random() < 0.2:  # the same position from a second source
-                    demands.append(demands[-1].model_copy(update={"id": f"d{len(demands)}", "quote": f"quote {len(demands)}"}))
+                    demands.append(demands[-1].model_copy(update={"id": f"d{len(demands)}", "quote": f"quote {len(demands)}", "position": demands[-1].id}))
     predictions = []
     for p in range(n_predictions):
         conds = []
@@ -128,6 +137,7 @@ def describe(corpus: Corpus, data: dict) -> dict:
         "red_lines": data["red_lines"],
         "positions": data["red_line_positions"],
         "predictions": len(corpus.predictions),
+        "coupled": sum(len(d) for d in data["dimensions"]),
         "scenarios": data["scenarios"],
         "side_sets": len(data["zopa"]),
         "empty_zones": sum(z["empty"] for z in data["zopa"]),

@@ -1109,3 +1109,13 @@ def test_view_escapes_data_text(monkeypatch, section):
         assert "<b>html" not in x  # Plotly reads HTML in labels: escaped too
         if "Rus " in x or "An1 " in x:
             assert "&lt;b&gt;html" in x
+
+
+def test_chained_conditions_beyond_the_exact_limit_are_refused_not_guessed():
+    """Conditional demands chaining 17 two-option terms make one dimension of 2**17 joint options,
+    past JOINT_MAX: the landscape says so instead of running for ever."""
+    terms = {f"t{i}": ["a", "b"] for i in range(17)}
+    demands = [(f"d{i}", "s", f"t{i}", ["a"], "demand", {"when": {f"t{i + 1}": ["a"]}}) for i in range(16)]
+    c = make_corpus(terms, ["s"], demands, version="chained")
+    with pytest.raises(ValueError, match="joint options"):
+        L.space_report(c)

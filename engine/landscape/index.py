@@ -17,6 +17,9 @@ from .. import schema as s
 from ..load import Corpus
 
 
+JOINT_MAX = 1 << 16  # joint options of one dimension (terms linked by conditional demands)
+
+
 def popcount(mask: int) -> int:
     return mask.bit_count()
 
@@ -239,6 +242,13 @@ def build(corpus: Corpus) -> Space:
 
     heads = [demands[ids[0]] for ids in groups.values()]
     dim_terms = _dimensions(T, [[t_index[h.term], *(t_index[c.term] for c in h.when)] for h in heads if h.when])
+    for members in dim_terms:
+        joint = math.prod(term_sizes[t] for t in members)
+        if joint > JOINT_MAX:
+            raise ValueError(
+                f"conditional demands link {len(members)} terms ({', '.join(term_ids[t] for t in members)}) into "
+                f"{joint:,} joint options, more than the landscape handles exactly ({JOINT_MAX:,})"
+            )
     dim_of = {t: d for d, members in enumerate(dim_terms) for t in members}
     combos = tuple(tuple(itertools.product(*(range(term_sizes[t]) for t in members))) for members in dim_terms)
     sizes = tuple(len(c) for c in combos)
