@@ -115,3 +115,28 @@ def test_compare_csv_has_the_same_rows(corpus):
     assert rows[1][:3] == ["data_version", "", corpus.data_version]
     assert rows[2][:3] == ["term", "territory", "Territory"] and rows[2][-1] == "True"
     assert len(rows) == 2 + len(corpus.terms) + 3 * len(corpus.sides) + len(corpus.predictions)
+
+
+def test_report_json_groups_claims_into_positions_and_names_holders(corpus):
+    out = run("report", "--preset", "kyiv_terms", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["data_release"] == {"version": corpus.release.version, "date": corpus.release.date.isoformat()}
+    for side in data["sides"]:
+        for flat, grouped in (("red_lines_crossed", "positions_crossed"), ("demands_unmet", "positions_unmet"), ("demands_met", "positions_met")):
+            claims = {d["id"]: d for d in side[flat]}
+            reports = [r for p in side[grouped] for r in p["reports"]]
+            assert sorted(reports) == sorted(claims), (side["id"], flat)
+            for p in side[grouped]:
+                assert set(p) >= {"term", "strength", "certainty", "period", "reports"}
+                assert all(claims[r]["term"] == p["term"] and claims[r]["strength"] == p["strength"] for r in p["reports"])
+        for d in (*side["red_lines_crossed"], *side["demands_unmet"], *side["demands_met"]):
+            assert {"certainty", "period", "when"} <= set(d)
+        assert "silent_terms" in side and side["terms_on_record"] == len(corpus.term_ids) - len(side["silent_terms"])
+    russia = next(s for s in data["sides"] if s["id"] == "russia")
+    assert any(len(p["reports"]) > 1 for p in russia["positions_crossed"])  # one position, several reports
+    conditional = [d for d in russia["red_lines_crossed"] + russia["demands_met"] if d["when"]]
+    assert conditional and all({"term", "options", "holds"} <= set(w) for d in conditional for w in d["when"])
+    holders = {p["holder"] for p in data["predictions"]}
+    assert all(p["holder"] for p in data["predictions"])
+    assert holders - {p["analyst"] for p in data["predictions"]}  # some expectations are ascribed to others
