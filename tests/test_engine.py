@@ -274,3 +274,15 @@ def test_the_handout_the_csv_and_the_report_carry_the_data_release(corpus):
 def test_the_changelog_has_an_entry_for_the_current_release(corpus):
     text = (corpus.root / "scenarios" / "CHANGELOG.md").read_text(encoding="utf-8")
     assert f"## Data version {corpus.release.version} ({corpus.release.date.isoformat()})" in text
+
+
+def test_a_key_given_twice_in_a_link_counts_its_last_value(corpus):
+    from engine.query import parse_query
+
+    parsed = parse_query(corpus, "territory=restore_1991&territory=freeze_line&preset=kyiv_terms&preset=kremlin_terms&view=x&view=compare", passthrough=("view",))
+    assert parsed.scenario["territory"] == "freeze_line"
+    assert parsed.preset == "kremlin_terms"
+    assert parsed.extras["view"] == "compare"
+    # and a later value that is not valid does not fall back to an earlier valid one
+    parsed = parse_query(corpus, "territory=restore_1991&territory=nonsense")
+    assert parsed.scenario["territory"] == corpus.term("territory").default and parsed.problems
