@@ -6,11 +6,9 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from .load import Corpus
+from .markdown import md
 from .names import option_label, pct, side_names, term_label
 
-def _md(text: str) -> str:
-    """Data text in a Markdown table cell or line: no pipes or line breaks."""
-    return " ".join(str(text).split()).replace("|", "\\|")
 
 
 def _plural(n: int, noun: str) -> str:
@@ -22,11 +20,11 @@ def _position_lines(corpus: Corpus, positions: Sequence[Mapping[str, Any]]) -> l
     L = []
     for p in positions:
         opts = " or ".join(option_label(corpus, p["term"], o) for o in p["options"])
-        L.append(f"- **{_md(side_names(corpus, [p['side']]))}**, {_md(term_label(corpus, p['term']))}: "
-                 f"accepts only {_md(opts)}" + (f" ({len(p['reports'])} reports)" if len(p["reports"]) > 1 else ""))
+        L.append(f"- **{md(side_names(corpus, [p['side']]))}**, {md(term_label(corpus, p['term']))}: "
+                 f"accepts only {md(opts)}" + (f" ({len(p['reports'])} reports)" if len(p["reports"]) > 1 else ""))
         for r in p["reports"]:
-            L.append(f"  - {_md(r['summary'])} (our summary)")
-            L.append(f"    > {_md(r['quote'])} — {_md(r['source_label'])} (`{r['id']}`)")
+            L.append(f"  - {md(r['summary'])} (our summary)")
+            L.append(f"    > {md(r['quote'])} — {md(r['source_label'])} (`{r['id']}`)")
     return L
 
 
@@ -63,7 +61,7 @@ def space_markdown(corpus: Corpus, data: Mapping[str, Any]) -> str:
             )
         else:
             what = "no red lines on record"
-        L.append(f"| {side_names(corpus, z['sides'])} | {z['count']:,} | {z['share']:.2%} | {_md(what)} |")
+        L.append(f"| {side_names(corpus, z['sides'])} | {z['count']:,} | {z['share']:.2%} | {md(what)} |")
     L.append("")
 
     all_zone = next((z for z in data["zopa"] if len(z["sides"]) == n_sides), None)
@@ -74,7 +72,7 @@ def space_markdown(corpus: Corpus, data: Mapping[str, Any]) -> str:
             L += [f"**{all_zone['count']:,} scenarios cross none of the red lines of all {n_sides} sides.** One of them:", ""]
             L += ["| Term | Option |", "|---|---|"]
             for t, o in all_zone["examples"][0].items():
-                L.append(f"| {_md(term_label(corpus, t))} | {_md(option_label(corpus, t, o))} |")
+                L.append(f"| {md(term_label(corpus, t))} | {md(option_label(corpus, t, o))} |")
             L.append("")
 
     L += ["## What blocks agreement", ""]
@@ -100,11 +98,11 @@ def space_markdown(corpus: Corpus, data: Mapping[str, Any]) -> str:
                 opts = " or ".join(option_label(corpus, first["term"], o) for o in first["options"])
                 when = " and ".join(f"{term_label(corpus, c['term'])} is " + " or ".join(option_label(corpus, c["term"], o) for o in c["options"])
                                     for c in first.get("when") or [])
-                L.append(f"- **{side_names(corpus, [first['side']])}** accepts only: {_md(term_label(corpus, first['term']))}: {_md(opts)}"
-                         + (f", when {_md(when)}" if when else ""))
+                L.append(f"- **{side_names(corpus, [first['side']])}** accepts only: {md(term_label(corpus, first['term']))}: {md(opts)}"
+                         + (f", when {md(when)}" if when else ""))
                 for r in rls:
-                    L.append(f"  - {_md(r['summary'])} (our summary)")
-                    L.append(f"    > {_md(r['quote'])} — {_md(r['source_label'])} (`{r['id']}`)")
+                    L.append(f"  - {md(r['summary'])} (our summary)")
+                    L.append(f"    > {md(r['quote'])} — {md(r['source_label'])} (`{r['id']}`)")
             L.append("")
 
     L += ["## Closest compromises", ""]
@@ -120,7 +118,7 @@ def space_markdown(corpus: Corpus, data: Mapping[str, Any]) -> str:
     if data["closest"]:
         L += ["Every one of those best compromises has:", "", "| Term | Option(s) |", "|---|---|"]
         for t, opts in opt["options"].items():
-            L.append(f"| {_md(term_label(corpus, t))} | " + _md(" or ".join(option_label(corpus, t, o) for o in opts)) + " |")
+            L.append(f"| {md(term_label(corpus, t))} | " + md(" or ".join(option_label(corpus, t, o) for o in opts)) + " |")
         L.append("")
     top = data["closest"][:5]
     if top:
@@ -131,16 +129,16 @@ def space_markdown(corpus: Corpus, data: Mapping[str, Any]) -> str:
         if ambiguous:
             note += "; where it gives a choice, they take: " + "; ".join(
                 f"{term_label(corpus, t)}: {option_label(corpus, t, top[0]['scenario'][t])}" for t in ambiguous)
-        L += [_md(note) + ".", ""]
+        L += [md(note) + ".", ""]
         L.append("| Term | " + " | ".join(f"#{i + 1}" for i in range(len(top))) + " |")
         L.append("|---|" + "---|" * len(top))
         for t in varying:
-            cells = [_md(option_label(corpus, t, c["scenario"][t])) for c in top]
-            L.append(f"| {_md(term_label(corpus, t))} | " + " | ".join(cells) + " |")
+            cells = [md(option_label(corpus, t, c["scenario"][t])) for c in top]
+            L.append(f"| {md(term_label(corpus, t))} | " + " | ".join(cells) + " |")
         L.append("| **Demand points unmet** | " + " | ".join(str(c["unmet_points"]) for c in top) + " |")
         L.append("| **Red-line positions crossed** | " + " | ".join(str(c["red_lines_crossed"]) for c in top) + " |")
         for sid in data["sides"]:
-            L.append(f"| {_md(side_names(corpus, [sid]))}: positions crossed / satisfaction | "
+            L.append(f"| {md(side_names(corpus, [sid]))}: positions crossed / satisfaction | "
                      + " | ".join(f"{c['by_side'][sid]} / {c['satisfaction'][sid]:.0%}" for c in top) + " |")
         L.append("")
         if top[0]["red_lines"]:
@@ -162,7 +160,7 @@ def space_markdown(corpus: Corpus, data: Mapping[str, Any]) -> str:
             f"**{fr['count']:,}** satisfaction profiles are Pareto-optimal: no scenario raises one side's "
             "share of its demands met without lowering another's. Most balanced first (the lowest side's share):",
             "",
-            "| # | " + " | ".join(_md(side_names(corpus, [x])) for x in fr["sides"]) + " | Red-line positions crossed |",
+            "| # | " + " | ".join(md(side_names(corpus, [x])) for x in fr["sides"]) + " | Red-line positions crossed |",
             "|---:|" + "---:|" * len(fr["sides"]) + "---:|",
         ]
         for i, p in enumerate(fr["points"][:10]):
@@ -175,7 +173,7 @@ def space_markdown(corpus: Corpus, data: Mapping[str, Any]) -> str:
         "The fewest term changes that would leave a side crossing none of its red lines, from each "
         "preset (the number is provably the minimum: each term where a red line is crossed must change).",
         "",
-        "| From | " + " | ".join(_md(side_names(corpus, [x])) for x in data["sides"]) + " |",
+        "| From | " + " | ".join(md(side_names(corpus, [x])) for x in data["sides"]) + " |",
         "|---|" + "---|" * n_sides,
     ]
     rows: dict[str, dict[str, dict]] = {}
@@ -193,7 +191,7 @@ def space_markdown(corpus: Corpus, data: Mapping[str, Any]) -> str:
                 cells.append("none needed")
             else:
                 cells.append(f"{w['changes_needed']}: " + ", ".join(term_label(corpus, c["term"]) for c in w["changes"]))
-        L.append(f"| {_md(titles[start])} | " + " | ".join(_md(c) for c in cells) + " |")
+        L.append(f"| {md(titles[start])} | " + " | ".join(md(c) for c in cells) + " |")
     L.append("")
 
     an = data["analysts"]
@@ -213,7 +211,7 @@ def space_markdown(corpus: Corpus, data: Mapping[str, Any]) -> str:
         "|---|---:|---:|",
     ]
     for a in an["by_analyst"]:
-        L.append(f"| {_md(a['name'])} | {len(a['predictions'])} | {pct(a['share'])} |")
+        L.append(f"| {md(a['name'])} | {len(a['predictions'])} | {pct(a['share'])} |")
     L.append("")
     shown: list[dict] = []
     seen_kinds: set = set()
@@ -233,11 +231,11 @@ def space_markdown(corpus: Corpus, data: Mapping[str, Any]) -> str:
                 f"{term_label(corpus, t)}: " + " or ".join(option_label(corpus, t, o) for o in opts) for t, opts in d["region"].items()
             ) or "any scenario"
             L += [
-                f"{k + 1}. **{_md(a['analyst_name'])}** ({_md(a['outcome_label'])}) vs **{_md(b['analyst_name'])}** "
-                f"({_md(b['outcome_label'])}), where {_md(where)} — {d['share']:.1%} of the space.",
-                f"   > {_md(a['quote'])} — {_md(a['source_label'])}",
+                f"{k + 1}. **{md(a['analyst_name'])}** ({md(a['outcome_label'])}) vs **{md(b['analyst_name'])}** "
+                f"({md(b['outcome_label'])}), where {md(where)} — {d['share']:.1%} of the space.",
+                f"   > {md(a['quote'])} — {md(a['source_label'])}",
                 "",
-                f"   > {_md(b['quote'])} — {_md(b['source_label'])}",
+                f"   > {md(b['quote'])} — {md(b['source_label'])}",
                 "",
             ]
         if an["disagreement_count"] > len(shown):
@@ -254,7 +252,7 @@ def space_markdown(corpus: Corpus, data: Mapping[str, Any]) -> str:
                 continue
             parts = [src.author or "No author given", f"“{src.title}”" if src.title else "no title given",
                      src.outlet or "no outlet given", src.date.isoformat() if src.date else "no date given"]
-            L.append(f"- **{_md(src.label)}**: {_md(', '.join(parts))}." + (f" <{src.url}>" if src.url else ""))
+            L.append(f"- **{md(src.label)}**: {md(', '.join(parts))}." + (f" <{src.url}>" if src.url else ""))
         L.append("")
     L += ["## Method (ours)", ""]
     for k, v in data["method"].items():

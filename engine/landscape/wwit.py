@@ -128,7 +128,6 @@ def wwit(corpus: Corpus, sp: Space, scenario: Mapping[str, str], sides: str | Se
         "changes": changes,
         "impossible": impossible,
         "result": sp.named(result) if not impossible else None,
-        "partial_result": sp.named(result),
         "crossed_before": sp.crossed_ids(choice, mine),
         "positions_crossed_before": [position_record(corpus, sp, k) for k in sp.crossed_positions(choice, mine)],
         "effect": effect,
