@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from engine import Corpus
-from engine.evaluate import Evaluation
+from engine.evaluate import AnalystOutcome, Evaluation, disagreements_here, predictions_by_outcome
 
 from . import layout
 from .claims import prediction_body, whose
@@ -42,3 +42,75 @@ def render(corpus: Corpus, evaluation: Evaluation) -> None:
             if box is not None:
                 with box:
                     prediction_body(corpus, p)
+
+
+# --- What would follow: predictions by outcome (the first thing under the verdicts) ----------------
+
+
+def _whose_words(a: AnalystOutcome) -> str:
+    """Whose expectation it is: the analyst's own forecast, ascribed to someone, an assessment."""
+    words = []
+    if "forecast" in a.kinds:
+        words.append("own forecast")
+    if "ascribed" in a.kinds:
+        words.append(f"ascribed to {', '.join(a.holders)}")
+    if "assessment" in a.kinds:
+        words.append("assessment, not a forecast")
+    return "; ".join(words)
+
+
+def _rows(items: list[AnalystOutcome], with_conditions: bool = False) -> str:
+    """One table row per analyst and outcome; an outcome's label only on its first row."""
+    cols = ["Outcome (our label)", "Analyst", "Whose expectation"] + (["Conditions that hold here"] if with_conditions else [])
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    last = None
+    for a in items:
+        label = md(a.outcome_label) if a.outcome != last else "″"
+        last = a.outcome
+        cells = [label, md(a.analyst_name), md(_whose_words(a))]
+        if with_conditions:
+            cells.append(f"{a.held} of {a.conditions}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def by_outcome(corpus: Corpus, evaluation: Evaluation) -> None:
+    """Each outcome with the analysts who expect it for this scenario, one row per analyst and
+    outcome (one Markdown table); where analysts' own forecasts disagree; the rest folded."""
+    rows = predictions_by_outcome(evaluation)
+    applies = [a for r in rows for a in r.analysts if a.applies]
+    rest = [a for r in rows for a in r.analysts if not a.applies]
+    st.markdown("#### What would follow: analysts' expected outcomes for this scenario")
+    parts = []
+    if applies:
+        n_out = len({a.outcome for a in applies})
+        parts.append(
+            f"{_plural(n_out, 'outcome', 'outcomes')} expected here: every condition of these analysts' predictions holds "
+            "(our coding). That says their reasoning addresses this kind of deal, not that it would happen. "
+            "″ = the same outcome as the row above.\n\n"
+            + _rows(applies)
+        )
+    else:
+        parts.append("No analyst's prediction has every condition met by this scenario.")
+    dis = disagreements_here(corpus, evaluation)
+    if dis:
+        groups: dict[tuple[str, str], tuple[str, str, dict[str, None], dict[str, None]]] = {}
+        for d in dis:
+            x, y = sorted((d.a, d.b), key=lambda a: a.outcome)
+            g = groups.setdefault((x.outcome, y.outcome), (x.outcome_label, y.outcome_label, {}, {}))
+            g[2][x.analyst_name] = None
+            g[3][y.analyst_name] = None
+        pairs = "\n".join(
+            f"- {md(la)} ({md(', '.join(na))}) **or** {md(lb)} ({md(', '.join(nb))}): these cannot both happen (our pairing of outcomes)."
+            for la, lb, na, nb in groups.values()
+        )
+        parts.insert(0, f":orange[:material/call_split:] **Where analysts disagree** (their own forecasts only):\n\n{pairs}")
+    st.markdown("\n\n".join(parts))
+    if rest:
+        box = layout.folded(f"Outcomes whose conditions do not all hold here ({len(rest)} analyst–outcome rows)", key="x_outcomes_rest")
+        if box is not None:
+            box.markdown(_rows(rest, with_conditions=True))
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
