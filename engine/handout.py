@@ -143,12 +143,17 @@ def _outcomes_html(corpus: Corpus, ev: Evaluation) -> str:
     out.append(f'<ul class="outcomes">{"".join(items)}</ul>' if items else "<p>No analyst's prediction has every condition met here.</p>")
     dis = disagreements_here(corpus, ev)
     if dis:
+        groups: dict[tuple[str, str], tuple[str, str, dict[str, None], dict[str, None]]] = {}
+        for d in dis:
+            x, y = sorted((d.a, d.b), key=lambda a: a.outcome)
+            g = groups.setdefault((x.outcome, y.outcome), (x.outcome_label, y.outcome_label, {}, {}))
+            g[2][x.analyst_name] = None
+            g[3][y.analyst_name] = None
         lines = "".join(
-            f"<li>{_e(d.a.analyst_name)} expects <b>{_e(d.a.outcome_label)}</b>; {_e(d.b.analyst_name)} expects "
-            f"<b>{_e(d.b.outcome_label)}</b>.</li>"
-            for d in dis
+            f"<li><b>{_e(la)}</b> ({_names(_e(n) for n in na)}) or <b>{_e(lb)}</b> ({_names(_e(n) for n in nb)})</li>"
+            for la, lb, na, nb in groups.values()
         )
-        out.append(f"<p><b>Where analysts disagree</b> (own forecasts whose outcomes cannot both happen):</p><ul>{lines}</ul>")
+        out.append(f"<p><b>Where analysts disagree</b> (own forecasts whose outcomes cannot both happen):</p><ul class=\"outcomes\">{lines}</ul>")
     return "".join(out)
 
 
