@@ -15,7 +15,7 @@ from .evaluate import Evaluation, PositionResult, SideResult, disagreements_here
 from .load import Corpus
 from .report import certainty_words, corpus_extent
 
-QUOTE_MAX = 260  # characters of a key quote; a longer one is cut at a word, marked with "…"
+QUOTE_MAX = 180  # characters of a key quote; a longer one is cut at a word, marked with "…"
 KEY_QUOTES = 2  # per side
 
 
@@ -79,9 +79,12 @@ ul { margin: .2em 0; padding-left: 1.1em; }
 li { margin: .1em 0; }
 .outcomes li, .sources li { font-size: .9em; }
 .note { font-size: .8em; margin-top: .8em; }
-@page { size: A4; margin: 11mm 12mm; }
+@page { margin: 10mm 11mm; }
 @media print {
-  body { font-size: 9.2pt; padding: 0; max-width: none; }
+  body { font-size: 8.8pt; padding: 0; max-width: none; }
+  .meta a { font-size: .85em; }
+  ul.outcomes { columns: 2; column-gap: 1.4em; }
+  ul.outcomes li { break-inside: avoid; }
   h1 { font-size: 15pt; }
   a { color: inherit; text-decoration: none; }
   h2 { break-after: avoid; }
@@ -93,6 +96,13 @@ li { margin: .1em 0; }
 def _names(items: Iterable[str]) -> str:
     items = list(items)
     return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1] if items else ""
+
+
+def _who(r, side_name: str) -> str:
+    """Who said it, short (the name; the role is in the full report)."""
+    if r.provenance.kind == "stated":
+        return f"Stated by {r.provenance.by_name}"
+    return f"Attributed to {side_name} by {r.provenance.by_name}"
 
 
 def _side_html(corpus: Corpus, sd: SideResult, order: dict[str, int]) -> str:
@@ -111,7 +121,7 @@ def _side_html(corpus: Corpus, sd: SideResult, order: dict[str, int]) -> str:
         quotes.append(
             f'<blockquote><p><span class="status">{STATUS_WORDS[status]}</span> · <b>{_e(r.term_label)}</b>{hedge}: '
             f"“{_e(_cut(r.quote))}”</p>"
-            f'<p class="who">{_e(r.provenance.phrase(sd.name))}, <cite>{_e(r.source_label)}</cite>{also}</p></blockquote>'
+            f'<p class="who">{_e(_who(r, sd.name))}, <cite>{_e(r.source_label)}</cite>{also}</p></blockquote>'
         )
     return (
         f'<section class="side {GRADE_CLASS.get(sd.grade, "none")}"><h3>{_e(sd.name)}: <span class="grade">{_e(sd.grade_label)}</span></h3>'
