@@ -23,8 +23,8 @@ def take_away(corpus: Corpus, current: dict[str, str], preset: str | None, title
     key = cached.key(current)
     stem = tables.file_stem(corpus, current, preset)
     link = share.share_url(corpus)
-    left, right = st.columns(2)
-    left.download_button(
+    row = st.container(horizontal=True)
+    row.download_button(
         "Handout to print (1–2 pages, HTML)",
         data=lambda: handout(corpus, corpus.version, key, preset, title, link),
         file_name=f"{stem}-handout.html",
@@ -32,11 +32,10 @@ def take_away(corpus: Corpus, current: dict[str, str], preset: str | None, title
         key="dl_handout",
         on_click="ignore",
         icon=":material/print:",
-        width="stretch",
         help="Open it in a browser and print: the terms, each side's verdict with its key quotes, "
         "what analysts expect, the sources, this link and the data version.",
     )
-    right.download_button(
+    row.download_button(
         "Full report (Markdown)",
         data=lambda: cached.report(corpus, corpus.version, key, preset, title),
         file_name=f"{stem}.md",
@@ -44,7 +43,6 @@ def take_away(corpus: Corpus, current: dict[str, str], preset: str | None, title
         key="dl_report_build",
         on_click="ignore",
         icon=":material/download:",
-        width="stretch",
         help="Every position and prediction with every quote, and the sources.",
     )
 
