@@ -51,11 +51,11 @@ def _whose_words(a: AnalystOutcome) -> str:
     """Whose expectation it is: the analyst's own forecast, ascribed to someone, an assessment."""
     words = []
     if "forecast" in a.kinds:
-        words.append("own forecast")
+        words.append("forecast")
     if "ascribed" in a.kinds:
         words.append(f"ascribed to {', '.join(a.holders)}")
     if "assessment" in a.kinds:
-        words.append("assessment, not a forecast")
+        words.append("assessment")
     return "; ".join(words)
 
 
@@ -87,7 +87,8 @@ def by_outcome(corpus: Corpus, evaluation: Evaluation) -> None:
         parts.append(
             f"{_plural(n_out, 'outcome', 'outcomes')} expected here: every condition of these analysts' predictions holds "
             "(our coding). That says their reasoning addresses this kind of deal, not that it would happen. "
-            "″ = the same outcome as the row above.\n\n"
+            "Whose expectation: the analyst's own *forecast*, an *assessment* of what the deal amounts to (not a forecast), "
+            "or an expectation the analyst *ascribes to* someone else. ″ = the same outcome as the row above.\n\n"
             + _rows(applies)
         )
     else:
@@ -101,10 +102,10 @@ def by_outcome(corpus: Corpus, evaluation: Evaluation) -> None:
             g[2][x.analyst_name] = None
             g[3][y.analyst_name] = None
         pairs = "\n".join(
-            f"- {md(la)} ({md(', '.join(na))}) **or** {md(lb)} ({md(', '.join(nb))}): these cannot both happen (our pairing of outcomes)."
+            f"- **{md(la)}** ({md(', '.join(na))}) *or* **{md(lb)}** ({md(', '.join(nb))})"
             for la, lb, na, nb in groups.values()
         )
-        parts.insert(0, f":orange[:material/call_split:] **Where analysts disagree** (their own forecasts only):\n\n{pairs}")
+        parts.insert(0, f":orange[:material/call_split:] **Where analysts disagree**: their own forecasts for this scenario expect outcomes that cannot both happen (our pairing of outcomes):\n\n{pairs}")
     st.markdown("\n\n".join(parts))
     if rest:
         box = layout.folded(f"Outcomes whose conditions do not all hold here ({len(rest)} analyst–outcome rows)", key="x_outcomes_rest")

@@ -235,9 +235,13 @@ def positions_markdown(corpus: Corpus, side_name: str, items, scenario_label: st
         block = "  \n".join(lines)
         for r in pos.reports:
             src = corpus.sources.get(r.source)
+            # The quote is the evidence: full-colour body text, before our summary (a Markdown
+            # blockquote would draw it muted).
+            q = r.quote.strip()
+            quoted = md(q) if q[:1] in "“\"‘'" else f"“{md(q)}”"
             block += (
-                f"\n\n> “{md(r.quote)}”\n>\n> — {md(r.provenance.phrase(side_name))} · "
-                f"{md(src.label if src else r.source)} · {_context(corpus, r.source, r.id)}"
+                f"\n\n:gray[:material/format_quote:] {quoted}  \n"
+                f"— {md(r.provenance.phrase(side_name))} · {md(src.label if src else r.source)} · {_context(corpus, r.source, r.id)}"
             )
         block += f"\n\n*Our summary:* {md(head.summary)}"
         blocks.append(block)
