@@ -208,3 +208,13 @@ def test_the_cards_what_would_it_take_is_the_engines(corpus):
         for side in corpus.side_ids:
             fast = verdicts.wwit.__wrapped__(corpus, corpus.version, tuple(sc.items()), side)
             assert fast == what_would_it_take(corpus, sc, side)
+
+
+def test_picking_a_side_reruns_its_part_and_writes_the_address(corpus):
+    at = open_app(preset="kremlin_terms")
+    at.segmented_control(key="side").set_value("united_states").run()
+    assert url(at)["side"] == "united_states"
+    us = evaluate(corpus, corpus.preset("kremlin_terms").scenario).side("united_states")
+    assert any(f"Demands not met ({len(us.positions_unmet)})" in t for t in texts(at))
+    at.toggle(key="show_met").set_value(True).run()
+    assert url(at)["met"] == "1"
