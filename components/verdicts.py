@@ -2,8 +2,8 @@
 positions, what it would take to clear its red lines), what moved with the last change, then
 one side's positions in full with their quotes.
 
-Lean by design (bench/LOAD.md): a card is three elements, a list of positions is one Markdown
-block however long, and the side's details are a fragment that reruns alone.
+Lean by design (bench/LOAD.md): a card is three or four elements, and a list of positions is
+one Markdown block however long.
 """
 
 from __future__ import annotations
@@ -248,10 +248,11 @@ def positions_markdown(corpus: Corpus, side_name: str, items, scenario_label: st
     return "\n\n---\n\n".join(blocks)
 
 
-@st.fragment
 def details(corpus: Corpus, evaluation: Evaluation) -> None:
-    """One side's positions in full. A fragment: picking a side or showing the met positions
-    reruns only this part (and writes the address, as the full run does)."""
+    """One side's positions in full, each list one Markdown block.
+
+    Not a fragment: Streamlit 1.67's browser ignores an address written during a fragment's own
+    run, and `side=` / `met=` belong in the link."""
     st.markdown("#### What each side said, and where this scenario leaves it")
     by_id = {sd.id: sd for sd in evaluation.sides}
 
@@ -300,16 +301,4 @@ def details(corpus: Corpus, evaluation: Evaluation) -> None:
                 for d in by_term_then_strength(corpus, sd.history):
                     with st.container(border=True):
                         demand_body(corpus, d)
-    if _in_fragment_rerun():
-        state.write_url(corpus)
 
-
-def _in_fragment_rerun() -> bool:
-    """Whether this run is the fragment's own (the full run writes the address at its end)."""
-    try:
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-        ctx = get_script_run_ctx()
-        return bool(ctx and ctx.fragment_ids_this_run)
-    except Exception:
-        return False
