@@ -74,13 +74,16 @@ def _rows(items: list[AnalystOutcome], with_conditions: bool = False) -> str:
     return "\n".join(lines)
 
 
-def by_outcome(corpus: Corpus, evaluation: Evaluation) -> None:
-    """Each outcome with the analysts who expect it for this scenario, one row per analyst and
-    outcome (one Markdown table); where analysts' own forecasts disagree; the rest folded."""
+@st.cache_resource(max_entries=512, show_spinner=False)
+def outcome_markdown(_corpus: Corpus, version: str, scenario: tuple[tuple[str, str], ...]) -> tuple[str, str, int]:
+    """The predictions by outcome of a scenario as Markdown, once per scenario: (the expected
+    outcomes and the disagreements, the table of the rest, how many rows the rest has)."""
+    from . import cached
+
+    evaluation = cached.evaluation(_corpus, version, scenario)
     rows = predictions_by_outcome(evaluation)
     applies = [a for r in rows for a in r.analysts if a.applies]
     rest = [a for r in rows for a in r.analysts if not a.applies]
-    st.markdown("#### What would follow: analysts' expected outcomes for this scenario")
     parts = []
     if applies:
         n_out = len({a.outcome for a in applies})
@@ -93,7 +96,7 @@ def by_outcome(corpus: Corpus, evaluation: Evaluation) -> None:
         )
     else:
         parts.append("No analyst's prediction has every condition met by this scenario.")
-    dis = disagreements_here(corpus, evaluation)
+    dis = disagreements_here(_corpus, evaluation, rows)
     if dis:
         groups: dict[tuple[str, str], tuple[str, str, dict[str, None], dict[str, None]]] = {}
         for d in dis:
@@ -105,12 +108,23 @@ def by_outcome(corpus: Corpus, evaluation: Evaluation) -> None:
             f"- **{md(la)}** ({md(', '.join(na))}) *or* **{md(lb)}** ({md(', '.join(nb))})"
             for la, lb, na, nb in groups.values()
         )
-        parts.insert(0, f":orange[:material/call_split:] **Where analysts disagree**: their own forecasts for this scenario expect outcomes that cannot both happen (our pairing of outcomes):\n\n{pairs}")
-    st.markdown("\n\n".join(parts))
-    if rest:
-        box = layout.folded(f"Outcomes whose conditions do not all hold here ({len(rest)} analyst–outcome rows)", key="x_outcomes_rest")
+        parts.insert(
+            0,
+            ":orange[:material/call_split:] **Where analysts disagree**: their own forecasts for this scenario expect "
+            f"outcomes that cannot both happen (our pairing of outcomes):\n\n{pairs}",
+        )
+    return "\n\n".join(parts), _rows(rest, with_conditions=True) if rest else "", len(rest)
+
+
+def by_outcome(corpus: Corpus, evaluation: Evaluation) -> None:
+    """Each outcome with the analysts who expect it for this scenario, one row per analyst and
+    outcome (one Markdown table); where analysts' own forecasts disagree; the rest folded."""
+    main, rest, n_rest = outcome_markdown(corpus, corpus.version, tuple(evaluation.scenario.items()))
+    st.markdown("#### What would follow: analysts' expected outcomes for this scenario\n\n" + main)
+    if n_rest:
+        box = layout.folded(f"Outcomes whose conditions do not all hold here ({n_rest} analyst–outcome rows)", key="x_outcomes_rest")
         if box is not None:
-            box.markdown(_rows(rest, with_conditions=True))
+            box.markdown(rest)
 
 
 def _plural(n: int, one: str, many: str) -> str:

@@ -9,6 +9,7 @@ one Markdown block however long.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -213,11 +214,28 @@ def what_moved(corpus: Corpus, evaluation: Evaluation) -> str:
 # --- One side in full ---------------------------------------------------------------------------
 
 
-def _context(corpus: Corpus, source_id: str, claim_id: str) -> str:
-    return link("Read in context", app_link(state.context_query(corpus, source_id, claim_id), state.base_url()))
+def context_prefix(corpus: Corpus) -> str:
+    """The address of the Sources view for the current view, without `seed` and `claim`: built
+    once per run (state.context_query per quote was most of the list's cost)."""
+    q = state.context_query(corpus, "", "")
+    q.pop(state.P_SEED, None)
+    q.pop(state.P_CLAIM, None)
+    return app_link(q, state.base_url())
 
 
-def positions_markdown(corpus: Corpus, side_name: str, items, scenario_label: str = "here") -> str:
+def _context(prefix: str, source_id: str, claim_id: str) -> str:
+    """"Read in context": the passage in its text (the Sources view), as state.context_query gives it."""
+    return link("Read in context", f"{prefix}&{urlencode({state.P_SEED: source_id, state.P_CLAIM: claim_id})}")
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _positions_cached(_corpus: Corpus, version: str, scenario: cached.ScenarioKey, side: str, bucket: str, prefix: str) -> str:
+    """A side's list of positions as Markdown, per scenario, side, list and address (a str: shared read-only)."""
+    sd = cached.evaluation(_corpus, version, scenario).side(side)
+    return positions_markdown(_corpus, sd.name, getattr(sd, bucket), prefix=prefix)
+
+
+def positions_markdown(corpus: Corpus, side_name: str, items, scenario_label: str = "here", *, prefix: str = "") -> str:
     """A list of positions as one Markdown block: per position the term, how it is held, how
     many sources report it, what it accepts, then every report's verbatim quote with who said
     it, the source and a link to it in context, then our summary."""
@@ -241,7 +259,7 @@ def positions_markdown(corpus: Corpus, side_name: str, items, scenario_label: st
             quoted = md(q) if q[:1] in "“\"‘'" else f"“{md(q)}”"
             block += (
                 f"\n\n:gray[:material/format_quote:] {quoted}  \n"
-                f"— {md(r.provenance.phrase(side_name))} · {md(src.label if src else r.source)} · {_context(corpus, r.source, r.id)}"
+                f"— {md(r.provenance.phrase(side_name))} · {md(src.label if src else r.source)} · {_context(prefix, r.source, r.id)}"
             )
         block += f"\n\n*Our summary:* {md(head.summary)}"
         blocks.append(block)
@@ -273,24 +291,30 @@ def details(corpus: Corpus, evaluation: Evaluation) -> None:
     sd = by_id.get(chosen or corpus.side_ids[0])
     if sd is None:
         return
+    key = cached.key(evaluation.scenario)
+    prefix = context_prefix(corpus)
+
+    def listed(bucket: str) -> str:
+        return _positions_cached(corpus, corpus.version, key, sd.id, bucket, prefix)
+
     sections = [
-        (f":red[:material/block:] **Red lines crossed ({len(sd.positions_crossed)})**", sd.positions_crossed),
-        (f":orange[:material/close:] **Demands not met ({len(sd.positions_unmet)})**", sd.positions_unmet),
+        (f":red[:material/block:] **Red lines crossed ({len(sd.positions_crossed)})**", sd.positions_crossed, "positions_crossed"),
+        (f":orange[:material/close:] **Demands not met ({len(sd.positions_unmet)})**", sd.positions_unmet, "positions_unmet"),
     ]
     parts = [
         "Each position: the term, how firmly the side holds it, how many sources report it and what it accepts; "
         "then each report's verbatim quote, who said it and the source; then our one-line summary."
     ]
-    for title, items in sections:
+    for title, items, bucket in sections:
         if items:
-            parts.append(f"{title}\n\n{positions_markdown(corpus, sd.name, items)}")
+            parts.append(f"{title}\n\n{listed(bucket)}")
     if not sd.positions_crossed and not sd.positions_unmet and sd.positions_met:
         parts.append(f":green[:material/check_circle:] This scenario meets every position of {md(sd.name)} on record.")
     st.markdown("\n\n".join(parts))
     if sd.positions_met:
         n = len(sd.positions_met)
         if st.toggle(f"Show the {n} position{'s' if n != 1 else ''} it meets", key=state.SHOW_MET, persist_state="session"):
-            st.markdown(f":green[:material/check:] **Positions met ({n})**\n\n{positions_markdown(corpus, sd.name, sd.positions_met)}")
+            st.markdown(f":green[:material/check:] **Positions met ({n})**\n\n{listed('positions_met')}")
     if sd.silent_terms:
         names = ", ".join(corpus.term(t).label for t in sd.silent_terms)
         st.caption(f"Silent: the sources record no 2025 position of {md(sd.name)} on {len(sd.silent_terms)} terms: {md(names)}.")

@@ -565,11 +565,14 @@ def predictions_by_outcome(evaluation: Evaluation) -> tuple[OutcomeRow, ...]:
     return tuple(out)
 
 
-def disagreements_here(corpus: Corpus, evaluation: Evaluation) -> tuple[Disagreement, ...]:
+def disagreements_here(
+    corpus: Corpus, evaluation: Evaluation, rows: tuple[OutcomeRow, ...] | None = None
+) -> tuple[Disagreement, ...]:
     """Pairs of analysts who disagree about this scenario: their own forecasts (not ascribed
-    expectations, not assessments) both apply here, and their outcomes exclude each other."""
+    expectations, not assessments) both apply here, and their outcomes exclude each other.
+    `rows`: predictions_by_outcome(evaluation), if already at hand."""
     own: list[AnalystOutcome] = []
-    for row in predictions_by_outcome(evaluation):
+    for row in rows if rows is not None else predictions_by_outcome(evaluation):
         for a in row.analysts:
             forecasts = [p for p in a.predictions if _whose(p) == "forecast" and p.match >= 1.0]
             if forecasts:
