@@ -8,6 +8,7 @@ from engine import Corpus
 from engine.evaluate import AnalystOutcome, Evaluation, disagreements_here, predictions_by_outcome
 
 from . import layout
+from .memo import shared_lru
 from .claims import prediction_body, whose
 from .text import md
 
@@ -74,7 +75,7 @@ def _rows(items: list[AnalystOutcome], with_conditions: bool = False) -> str:
     return "\n".join(lines)
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
+@shared_lru(512)
 def outcome_markdown(_corpus: Corpus, version: str, scenario: tuple[tuple[str, str], ...]) -> tuple[str, str, int]:
     """The predictions by outcome of a scenario as Markdown, once per scenario: (the expected
     outcomes and the disagreements, the table of the rest, how many rows the rest has)."""

@@ -18,6 +18,7 @@ from engine.evaluate import Evaluation, SideResult, moved, moved_words
 from engine.landscape import what_would_it_take
 
 from . import cached, layout, state
+from .memo import shared_lru
 from .claims import by_term_then_strength, by_term_then_strength_positions, demand_body, how_held, options_text
 from .text import app_link, link, md
 
@@ -77,7 +78,7 @@ def _space(_corpus: Corpus, version: str):
     return space(_corpus)
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
+@shared_lru(512)
 def wwit(_corpus: Corpus, version: str, scenario: cached.ScenarioKey, side: str) -> dict[str, Any]:
     """engine.landscape.what_would_it_take for one side, cached per scenario (read only).
 
@@ -228,7 +229,7 @@ def _context(prefix: str, source_id: str, claim_id: str) -> str:
     return link("Read in context", f"{prefix}&{urlencode({state.P_SEED: source_id, state.P_CLAIM: claim_id})}")
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
+@shared_lru(512)
 def _positions_cached(_corpus: Corpus, version: str, scenario: cached.ScenarioKey, side: str, bucket: str, prefix: str) -> str:
     """A side's list of positions as Markdown, per scenario, side, list and address (a str: shared read-only)."""
     sd = cached.evaluation(_corpus, version, scenario).side(side)

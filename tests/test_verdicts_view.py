@@ -219,3 +219,20 @@ def test_picking_a_side_reruns_its_part_and_writes_the_address(corpus):
     assert any(f"Demands not met ({len(us.positions_unmet)})" in t for t in texts(at))
     at.toggle(key="show_met").set_value(True).run()
     assert url(at)["met"] == "1"
+
+
+def test_shared_lru_keys_on_everything_but_the_corpus_and_is_bounded():
+    from components.memo import shared_lru
+
+    calls = []
+
+    @shared_lru(2)
+    def f(corpus, version, k):
+        calls.append((corpus, version, k))
+        return (version, k)
+
+    assert f("c1", "v", 1) == ("v", 1) and f("c2", "v", 1) == ("v", 1)
+    assert len(calls) == 1  # the corpus is not part of the key
+    f(None, "v", 2), f(None, "v", 3), f(None, "v", 1)
+    assert len(calls) == 4  # 1 was dropped when 3 came in (at most 2 kept)
+    assert f.__wrapped__("c", "v", 9) == ("v", 9)
