@@ -1,48 +1,79 @@
-"""The analysts' predicted outcomes, ranked by how well the scenario matches their conditions."""
+"""The analysts' predicted outcomes: by outcome under the verdicts, and every prediction ranked by
+how well the scenario matches its conditions (one Markdown block per group, quotes shown)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from engine import Corpus
-from engine.evaluate import AnalystOutcome, Evaluation, disagreements_here, predictions_by_outcome
+from engine.evaluate import AnalystOutcome, Evaluation, PredictionResult, disagreements_here, predictions_by_outcome
+from engine.report import certainty_words
 
 from . import layout
 from .memo import shared_lru
-from .claims import prediction_body, whose
+from .claims import options_text, whose
+from .verdicts import _context, context_prefix
 from .text import md
 
 
-def render(corpus: Corpus, evaluation: Evaluation) -> None:
-    preds = evaluation.predictions
-    st.markdown("#### What analysts expect would follow")
-    st.caption(
-        "Each analyst's prediction applies under conditions (our coding of the text). "
-        "Match = the share of those conditions this scenario meets; it says nothing about whether the analyst is right."
+def prediction_markdown(corpus: Corpus, p: PredictionResult, prefix: str) -> str:
+    """A prediction as Markdown: match and whose it is, the verbatim quote with who said it and
+    the source, our summary, then each condition and whether it holds here."""
+    held = sum(c.holds for c in p.conditions)
+    hedge = certainty_words(p.certainty)
+    head = (
+        f"**{p.match:.0%}** · {held} of {len(p.conditions)} conditions hold · "
+        f"**{md(p.analyst_name)}**: {md(p.outcome_label)}"
+        + (f" ({md(hedge)})" if hedge else "")
+        + (f" · *{md(whose(p))}*" if whose(p) else "")
     )
-    if not preds:
-        st.info("The data holds no predictions yet.")
-        return
+    q = p.quote.strip()
+    quoted = md(q) if q[:1] in "“\"‘'" else f"“{md(q)}”"
+    src = corpus.sources.get(p.source)
+    quote = (
+        f":gray[:material/format_quote:] {quoted}  \n— {md(p.analyst_name)} ({md(p.analyst_role)}) · "
+        f"{md(src.label if src else p.source)} · {_context(prefix, p.source, p.id)}"
+    )
+    conds = []
+    for c in p.conditions:
+        mark = ":green[:material/check: **holds**]" if c.holds else ":orange[:material/close: **does not hold**]"
+        conds.append(
+            f"- **{md(c.term_label)}** {mark}: applies with {options_text(corpus, c.term, c.options)}; "
+            f"here “{md(corpus.term(c.term).option(c.chosen).label)}”"
+        )
+    return f"{head}\n\n{quote}\n\n*Our summary:* {md(p.summary)}\n\nConditions (our coding of the text):\n\n" + "\n".join(conds)
+
+
+@shared_lru(256)
+def _groups_markdown(_corpus: Corpus, version: str, scenario: tuple[tuple[str, str], ...], prefix: str) -> tuple[str, ...]:
+    """The ranked predictions of a scenario, one Markdown block per group, once per scenario."""
+    from . import cached
+
+    preds = cached.evaluation(_corpus, version, scenario).predictions
     groups = (
         ("Every condition holds", [p for p in preds if p.match >= 1.0]),
         ("Some conditions hold", [p for p in preds if 0 < p.match < 1.0]),
         ("No condition holds", [p for p in preds if p.match <= 0]),
     )
-    for title, items in groups:
-        if not items:
-            continue
-        st.markdown(f"**{title} ({len(items)})**")
-        for p in items:
-            held = sum(c.holds for c in p.conditions)
-            label = (
-                f"**{p.match:.0%}** · {held} of {len(p.conditions)} conditions hold · "
-                f"**{md(p.analyst_name)}**: {md(p.outcome_label)}"
-                + (f" · *{md(whose(p))}*" if whose(p) else "")
-            )
-            box = layout.folded(label, key=f"x_pred_{p.id}")
-            if box is not None:
-                with box:
-                    prediction_body(corpus, p)
+    return tuple(
+        f"##### {title} ({len(items)})\n\n" + "\n\n---\n\n".join(prediction_markdown(_corpus, p, prefix) for p in items)
+        for title, items in groups
+        if items
+    )
+
+
+def render(corpus: Corpus, evaluation: Evaluation) -> None:
+    """Every prediction, ranked by match, with its quote: one Markdown block per group."""
+    st.markdown("#### What analysts expect would follow")
+    st.caption(
+        "Each analyst's prediction applies under conditions (our coding of the text). "
+        "Match = the share of those conditions this scenario meets; it says nothing about whether the analyst is right."
+    )
+    if not evaluation.predictions:
+        st.info("The data holds no predictions yet.")
+        return
+    for block in _groups_markdown(corpus, corpus.version, tuple(evaluation.scenario.items()), context_prefix(corpus)):
+        st.markdown(block)
 
 
 # --- What would follow: predictions by outcome (the first thing under the verdicts) ----------------

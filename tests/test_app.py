@@ -281,16 +281,14 @@ def test_each_build_panel_renders(corpus):
     at = open_app(preset="kyiv_terms", show="predictions")
     ev = evaluate(corpus, corpus.preset("kyiv_terms").scenario)
     top = ev.predictions[0]
-    assert any(md(top.analyst_name) in e.label and f"{top.match:.0%}" in e.label for e in at.expander)
-    # one folded line per prediction, saying how many of its conditions hold
-    held = {p.id: f"{sum(c.holds for c in p.conditions)} of {len(p.conditions)} conditions hold" for p in ev.predictions}
-    pred_labels = [e.label for e in at.expander if "conditions hold" in e.label]
-    assert len(pred_labels) == len(ev.predictions)
-    assert held[top.id] in pred_labels[0] and f"**{top.match:.0%}**" in pred_labels[0]
-    assert url(at)["show"] == "predictions"
-    at = open_app(opened=(f"x_pred_{top.id}",), preset="kyiv_terms", show="predictions")
-    body = page_text(at)
+    # One Markdown block per group: each prediction's line says how many of its conditions
+    # hold, then its verbatim quote with a link to it in context (in ranked order).
+    body = "\n".join(t for t in texts(at) if "conditions hold" in t)
+    heads = [f"**{p.match:.0%}** · {sum(c.holds for c in p.conditions)} of {len(p.conditions)} conditions hold · **{md(p.analyst_name)}**" for p in ev.predictions]
+    at_ = [body.find(h) for h in heads]
+    assert all(i >= 0 for i in at_) and at_[0] == min(at_)
     assert md(top.quote) in body and f"claim={top.id}" in body
+    assert url(at)["show"] == "predictions"
 
     at = open_app(preset="kyiv_terms", show="chart")
     assert len(at.get("plotly_chart")) == 1
