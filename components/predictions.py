@@ -120,10 +120,9 @@ def outcome_markdown(_corpus: Corpus, version: str, scenario: tuple[tuple[str, s
     if applies:
         n_out = len({a.outcome for a in applies})
         parts.append(
-            f"{_plural(n_out, 'outcome', 'outcomes')} expected here: every condition of these analysts' predictions holds "
-            "(our coding). That says their reasoning addresses this kind of deal, not that it would happen. "
-            "Whose expectation: the analyst's own *forecast*, an *assessment* of what the deal amounts to (not a forecast), "
-            "or an expectation the analyst *ascribes to* someone else. ″ = the same outcome as the row above.\n\n"
+            f"{_plural(n_out, 'outcome', 'outcomes')} expected here: every condition of the analyst's prediction holds "
+            "(our coding), which is not to say it would happen. *Forecast*: the analyst's own; *assessment*: what the deal "
+            "amounts to; *ascribed to*: what the analyst says someone else expects. ″: as the row above.\n\n"
             + _rows(applies)
         )
     else:
