@@ -89,7 +89,12 @@ li { margin: .1em 0; }
   a { color: inherit; text-decoration: none; }
   h2 { break-after: avoid; }
 }
-@media (max-width: 40rem) { .sides { grid-template-columns: 1fr; } body { padding: .8rem; } }
+@media screen and (max-width: 40rem) {
+  .sides { grid-template-columns: 1fr; } body { padding: .8rem; }
+  table.terms, table.terms tbody, table.terms tr { display: block; }
+  table.terms td { display: block; border: 0; padding: 0; width: auto; }
+  table.terms td.t { width: auto; margin-top: .35em; }
+}
 """
 
 
@@ -182,9 +187,8 @@ def handout_html(
         changed = ev.scenario[t.id] != base.get(t.id)
         opt = _e(t.option(ev.scenario[t.id]).label)
         cells.append(f'<td class="t">{_e(t.label)}</td><td{" class=changed" if changed else ""}>{opt}{" ✎" if changed else ""}</td>')
-    half = (len(cells) + 1) // 2
-    for i in range(half):
-        right = cells[half + i] if half + i < len(cells) else "<td></td><td></td>"
+    for i in range(0, len(cells), 2):  # two terms a row, in term order (read row by row, or one a line on a phone)
+        right = cells[i + 1] if i + 1 < len(cells) else "<td></td><td></td>"
         terms.append(f"<tr>{cells[i]}{right}</tr>")
 
     start = f"Starting point: {_e(corpus.preset(preset).title)} (our name)" if preset else "Starting point: every term at its default (our choice)"
