@@ -54,3 +54,13 @@ def test_page_counter_reads_chromium_pdfs(browser):  # noqa: F811
         assert pages(page.pdf(format="A4")) == 2
     finally:
         page.close()
+
+
+def test_the_handout_reads_on_a_phone_without_sideways_scrolling(browser, corpus):  # noqa: F811
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        sc = corpus.preset("kremlin_terms").scenario
+        page.set_content(handout_html(corpus, sc, "kremlin_terms", title="The Kremlin's terms", link="http://localhost:8501/?preset=kremlin_terms"))
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        page.close()
