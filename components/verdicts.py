@@ -298,20 +298,23 @@ def details(corpus: Corpus, evaluation: Evaluation) -> None:
     def listed(bucket: str) -> str:
         return _positions_cached(corpus, corpus.version, key, sd.id, bucket, prefix)
 
-    sections = [
-        (f":red[:material/block:] **Red lines crossed ({len(sd.positions_crossed)})**", sd.positions_crossed, "positions_crossed"),
-        (f":orange[:material/close:] **Demands not met ({len(sd.positions_unmet)})**", sd.positions_unmet, "positions_unmet"),
-    ]
+    crossed, unmet = sd.positions_crossed, sd.positions_unmet
     parts = [
         "Each position: the term, how firmly the side holds it, how many sources report it and what it accepts; "
         "then each report's verbatim quote, who said it and the source; then our one-line summary."
     ]
-    for title, items, bucket in sections:
-        if items:
-            parts.append(f"{title}\n\n{listed(bucket)}")
-    if not sd.positions_crossed and not sd.positions_unmet and sd.positions_met:
+    if crossed:
+        parts.append(f":red[:material/block:] **Red lines crossed ({len(crossed)})**\n\n{listed('positions_crossed')}")
+    elif unmet:  # no red line crossed: the demands not met are what matters most
+        parts.append(f":orange[:material/close:] **Demands not met ({len(unmet)})**\n\n{listed('positions_unmet')}")
+    if not crossed and not unmet and sd.positions_met:
         parts.append(f":green[:material/check_circle:] This scenario meets every position of {md(sd.name)} on record.")
     st.markdown("\n\n".join(parts))
+    if crossed and unmet:
+        # The red lines come first; the other demands not met are one click away (built only when open).
+        box = layout.folded(f":orange[:material/close:] **Demands not met ({len(unmet)})**, each with its quotes", key=f"x_unmet_{sd.id}")
+        if box is not None:
+            box.markdown(listed("positions_unmet"))
     if sd.positions_met:
         n = len(sd.positions_met)
         if st.toggle(f"Show the {n} position{'s' if n != 1 else ''} it meets", key=state.SHOW_MET, persist_state="session"):

@@ -236,3 +236,17 @@ def test_shared_lru_keys_on_everything_but_the_corpus_and_is_bounded():
     f(None, "v", 2), f(None, "v", 3), f(None, "v", 1)
     assert len(calls) == 4  # 1 was dropped when 3 came in (at most 2 kept)
     assert f.__wrapped__("c", "v", 9) == ("v", 9)
+
+
+def test_red_lines_first_and_the_other_demands_one_click_away(corpus):
+    ev = evaluate(corpus, corpus.default_scenario())
+    russia = ev.side("russia")
+    assert russia.positions_crossed and russia.positions_unmet
+    at = open_app(side="russia")
+    body = "\n".join(texts(at))
+    assert f"Red lines crossed ({len(russia.positions_crossed)})" in body
+    first_unmet = russia.positions_unmet[0].reports[0]
+    assert md(first_unmet.quote) not in body  # folded: not built
+    assert any(f"Demands not met ({len(russia.positions_unmet)})" in e.label for e in at.expander)
+    at = open_app(opened=("x_unmet_russia",), side="russia")
+    assert md(first_unmet.quote) in "\n".join(texts(at))
