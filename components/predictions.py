@@ -12,7 +12,7 @@ from engine.report import certainty_words
 from . import layout
 from .memo import shared_lru
 from .claims import options_text, whose
-from .verdicts import _context, context_prefix
+from .verdicts import context_link, context_prefix
 from .text import md
 
 
@@ -32,7 +32,7 @@ def prediction_markdown(corpus: Corpus, p: PredictionResult, prefix: str) -> str
     src = corpus.sources.get(p.source)
     quote = (
         f":gray[:material/format_quote:] {quoted}  \n— {md(p.analyst_name)} ({md(p.analyst_role)}) · "
-        f"{md(src.label if src else p.source)} · {_context(prefix, p.source, p.id)}"
+        f"{md(src.label if src else p.source)} · {context_link(prefix, p.source, p.id)}"
     )
     conds = []
     for c in p.conditions:

@@ -224,7 +224,7 @@ def context_prefix(corpus: Corpus) -> str:
     return app_link(q, state.base_url())
 
 
-def _context(prefix: str, source_id: str, claim_id: str) -> str:
+def context_link(prefix: str, source_id: str, claim_id: str) -> str:
     """"Read in context": the passage in its text (the Sources view), as state.context_query gives it."""
     return link("Read in context", f"{prefix}&{urlencode({state.P_SEED: source_id, state.P_CLAIM: claim_id})}")
 
@@ -260,7 +260,7 @@ def positions_markdown(corpus: Corpus, side_name: str, items, scenario_label: st
             quoted = md(q) if q[:1] in "“\"‘'" else f"“{md(q)}”"
             block += (
                 f"\n\n:gray[:material/format_quote:] {quoted}  \n"
-                f"— {md(r.provenance.phrase(side_name))} · {md(src.label if src else r.source)} · {_context(prefix, r.source, r.id)}"
+                f"— {md(r.provenance.phrase(side_name))} · {md(src.label if src else r.source)} · {context_link(prefix, r.source, r.id)}"
             )
         block += f"\n\n*Our summary:* {md(head.summary)}"
         blocks.append(block)
