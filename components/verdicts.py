@@ -48,6 +48,7 @@ VERDICT_STYLE = {
     "no_demands": ("gray", ":material/remove:", "No demands on record"),
 }
 BAR_COLOUR = "#0B5CAD"
+WWIT_SPELLED = 2  # up to this many changes are spelled out on the card; more are listed in the tooltip
 
 # The session keys of "what moved" (this view's own; state.py holds the app's).
 MOVED_FROM = "_moved_from"  # the scenario key the build view last showed
@@ -108,9 +109,13 @@ def wwit_text(corpus: Corpus, side: SideResult, w: dict[str, Any]) -> str:
             f"**What would it take:** no deal clears every red line of {md(side.name)}: on {md(terms)} "
             "its sources' red lines accept no common option."
         )
-    changes = "; ".join(
-        f"{md(corpus.term(c['term']).label)} → “{md(_option(corpus, c['term'], c['to']))}”" for c in w["changes"]
-    )
+    n = len(w["changes"])
+    if n <= WWIT_SPELLED:
+        changes = "; ".join(
+            f"{md(corpus.term(c['term']).label)} → “{md(_option(corpus, c['term'], c['to']))}”" for c in w["changes"]
+        )
+    else:  # many: the terms here, each with its option in the button's tooltip (wwit_changes)
+        changes = ", ".join(md(corpus.term(c["term"]).label) for c in w["changes"])
     costs = []
     for sid, e in w.get("effect", {}).items():
         if sid == side.id:
@@ -118,11 +123,17 @@ def wwit_text(corpus: Corpus, side: SideResult, w: dict[str, Any]) -> str:
         delta = e["red_lines_after"] - e["red_lines_before"]
         if delta > 0:
             costs.append(f"{md(corpus.side(sid).name)} +{_plural(delta, 'red line', 'red lines')}")
-    n = len(w["changes"])
     text = f"**What would it take:** {_plural(n, 'change', 'changes')}: {changes}."
     if costs:
         text += f" Costs: {'; '.join(costs)} crossed."
     return text
+
+
+def wwit_changes(corpus: Corpus, w: dict[str, Any]) -> str:
+    """Each change with its option, one a line (the apply button's tooltip)."""
+    return "\n".join(
+        f"- {md(corpus.term(c['term']).label)} → “{md(_option(corpus, c['term'], c['to']))}”" for c in w["changes"]
+    )
 
 
 def _apply(corpus: Corpus, result: dict[str, str], preset_id: str | None) -> None:
@@ -171,7 +182,7 @@ def side_card(corpus: Corpus, sd: SideResult, w: dict[str, Any] | None, preset_i
                 on_click=_apply,
                 args=(corpus, w["result"], preset_id),
                 icon=":material/auto_fix_high:",
-                help=f"Change the scenario so that it crosses none of {sd.name}'s red lines, with the fewest changes.",
+                help=f"The fewest changes that cross none of {md(sd.name)}'s red lines:\n\n{wwit_changes(corpus, w)}",
             )
 
 
