@@ -44,26 +44,29 @@ def prediction_markdown(corpus: Corpus, p: PredictionResult, prefix: str) -> str
     return f"{head}\n\n{quote}\n\n*Our summary:* {md(p.summary)}\n\nConditions (our coding of the text):\n\n" + "\n".join(conds)
 
 
-@shared_lru(256)
-def _groups_markdown(_corpus: Corpus, version: str, scenario: tuple[tuple[str, str], ...], prefix: str) -> tuple[str, ...]:
-    """The ranked predictions of a scenario, one Markdown block per group, once per scenario."""
+GROUPS = (
+    ("all", "Every condition holds"),
+    ("some", "Some conditions hold"),
+    ("none", "No condition holds"),
+)
+
+
+def _group(p: PredictionResult) -> str:
+    return "all" if p.match >= 1.0 else "some" if p.match > 0 else "none"
+
+
+@shared_lru(512)
+def _group_markdown(_corpus: Corpus, version: str, scenario: tuple[tuple[str, str], ...], group: str, prefix: str) -> str:
+    """One group of a scenario's ranked predictions as Markdown, once per scenario and group."""
     from . import cached
 
-    preds = cached.evaluation(_corpus, version, scenario).predictions
-    groups = (
-        ("Every condition holds", [p for p in preds if p.match >= 1.0]),
-        ("Some conditions hold", [p for p in preds if 0 < p.match < 1.0]),
-        ("No condition holds", [p for p in preds if p.match <= 0]),
-    )
-    return tuple(
-        f"##### {title} ({len(items)})\n\n" + "\n\n---\n\n".join(prediction_markdown(_corpus, p, prefix) for p in items)
-        for title, items in groups
-        if items
-    )
+    preds = [p for p in cached.evaluation(_corpus, version, scenario).predictions if _group(p) == group]
+    return "\n\n---\n\n".join(prediction_markdown(_corpus, p, prefix) for p in preds)
 
 
 def render(corpus: Corpus, evaluation: Evaluation) -> None:
-    """Every prediction, ranked by match, with its quote: one Markdown block per group."""
+    """Every prediction, ranked by match, with its quote: one Markdown block per group. Those
+    whose every condition holds are shown; the other groups are built when opened."""
     st.markdown("#### What analysts expect would follow")
     st.caption(
         "Each analyst's prediction applies under conditions (our coding of the text). "
@@ -72,8 +75,21 @@ def render(corpus: Corpus, evaluation: Evaluation) -> None:
     if not evaluation.predictions:
         st.info("The data holds no predictions yet.")
         return
-    for block in _groups_markdown(corpus, corpus.version, tuple(evaluation.scenario.items()), context_prefix(corpus)):
-        st.markdown(block)
+    key = tuple(evaluation.scenario.items())
+    prefix = context_prefix(corpus)
+    counts = {g: 0 for g, _ in GROUPS}
+    for p in evaluation.predictions:
+        counts[_group(p)] += 1
+    shown = next(g for g, _ in GROUPS if counts[g])  # the best-matching group there is, in full
+    for g, title in GROUPS:
+        if not counts[g]:
+            continue
+        if g == shown:
+            st.markdown(f"##### {title} ({counts[g]})\n\n" + _group_markdown(corpus, corpus.version, key, g, prefix))
+        else:
+            box = layout.folded(f"**{title} ({counts[g]})**, each with its quote", key=f"x_preds_{g}")
+            if box is not None:
+                box.markdown(_group_markdown(corpus, corpus.version, key, g, prefix))
 
 
 # --- What would follow: predictions by outcome (the first thing under the verdicts) ----------------

@@ -278,7 +278,7 @@ def test_the_demands_met_are_in_the_link(corpus):
 
 
 def test_each_build_panel_renders(corpus):
-    at = open_app(preset="kyiv_terms", show="predictions")
+    at = open_app(opened=("x_preds_some", "x_preds_none"), preset="kyiv_terms", show="predictions")
     ev = evaluate(corpus, corpus.preset("kyiv_terms").scenario)
     top = ev.predictions[0]
     # One Markdown block per group: each prediction's line says how many of its conditions

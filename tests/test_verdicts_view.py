@@ -250,3 +250,16 @@ def test_red_lines_first_and_the_other_demands_one_click_away(corpus):
     assert any(f"Demands not met ({len(russia.positions_unmet)})" in e.label for e in at.expander)
     at = open_app(opened=("x_unmet_russia",), side="russia")
     assert md(first_unmet.quote) in "\n".join(texts(at))
+
+
+def test_the_predictions_panel_shows_the_full_matches_and_folds_the_rest(corpus):
+    ev = evaluate(corpus, corpus.preset("kyiv_terms").scenario)
+    full = [p for p in ev.predictions if p.match >= 1]
+    partial = [p for p in ev.predictions if 0 < p.match < 1]
+    assert full and partial
+    at = open_app(preset="kyiv_terms", show="predictions")
+    body = "\n".join(texts(at))
+    assert f"Every condition holds ({len(full)})" in body
+    assert all(md(p.quote) in body for p in full)
+    assert md(partial[0].quote) not in body.split("What analysts expect would follow")[-1]  # folded: not built
+    assert any(f"Some conditions hold ({len(partial)})" in e.label for e in at.expander)
