@@ -253,11 +253,11 @@ def test_red_lines_first_and_the_other_demands_one_click_away(corpus):
 
 
 def test_the_predictions_panel_shows_the_full_matches_and_folds_the_rest(corpus):
-    ev = evaluate(corpus, corpus.preset("kyiv_terms").scenario)
+    ev = evaluate(corpus, corpus.preset("istanbul_2022").scenario)
     full = [p for p in ev.predictions if p.match >= 1]
     partial = [p for p in ev.predictions if 0 < p.match < 1]
     assert full and partial
-    at = open_app(preset="kyiv_terms", show="predictions")
+    at = open_app(preset="istanbul_2022", show="predictions")
     body = "\n".join(texts(at))
     assert f"Every condition holds ({len(full)})" in body
     assert all(md(p.quote) in body for p in full)
