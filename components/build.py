@@ -17,28 +17,33 @@ def handout(_corpus: Corpus, version: str, scenario: cached.ScenarioKey, preset:
     return handout_html(_corpus, dict(scenario), preset, title=title, link=link)
 
 
-def take_away(corpus: Corpus, current: dict[str, str], preset: str | None, title: str) -> None:
-    """The printable handout (HTML, one or two pages) and the full report (Markdown): built only
-    when clicked."""
-    key = cached.key(current)
-    stem = tables.file_stem(corpus, current, preset)
+def handout_button(target, corpus: Corpus, current: dict[str, str], preset: str | None, title: str, key: str = "dl_handout") -> None:
+    """The printable handout's download button in `target` (st, a column, a popover): built only
+    when clicked. The share popover can offer it too, under another key."""
+    skey = cached.key(current)
     link = share.share_url(corpus)
-    row = st.container(horizontal=True)
-    row.download_button(
+    target.download_button(
         "Handout to print (1–2 pages, HTML)",
-        data=lambda: handout(corpus, corpus.version, key, preset, title, link),
-        file_name=f"{stem}-handout.html",
+        data=lambda: handout(corpus, corpus.version, skey, preset, title, link),
+        file_name=f"{tables.file_stem(corpus, current, preset)}-handout.html",
         mime="text/html",
-        key="dl_handout",
+        key=key,
         on_click="ignore",
         icon=":material/print:",
         help="Open it in a browser and print: the terms, each side's verdict with its key quotes, "
         "what analysts expect, the sources, this link and the data version.",
     )
+
+
+def take_away(corpus: Corpus, current: dict[str, str], preset: str | None, title: str) -> None:
+    """The printable handout (HTML, one or two pages) and the full report (Markdown), side by side."""
+    key = cached.key(current)
+    row = st.container(horizontal=True)
+    handout_button(row, corpus, current, preset, title)
     row.download_button(
         "Full report (Markdown)",
         data=lambda: cached.report(corpus, corpus.version, key, preset, title),
-        file_name=f"{stem}.md",
+        file_name=f"{tables.file_stem(corpus, current, preset)}.md",
         mime="text/markdown",
         key="dl_report_build",
         on_click="ignore",
