@@ -10,7 +10,7 @@ import pytest
 from engine import tables
 from engine.handout import handout_html
 
-from .test_browser import CHROMIUM, browser  # noqa: F401  (the module's Chromium fixture)
+from .test_browser import CHROMIUM, TIMEOUT_MS, _wait_until_idle, app_url, browser  # noqa: F401  (its fixtures)
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (CI installs it)")
 PAGE = re.compile(rb"/Type\s*/Page(?![s\w])")
@@ -64,3 +64,22 @@ def test_the_handout_reads_on_a_phone_without_sideways_scrolling(browser, corpus
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         page.close()
+
+
+def test_the_build_view_downloads_the_handout(app_url, browser, corpus):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{app_url}/?preset=kyiv_terms", timeout=TIMEOUT_MS)
+        _wait_until_idle(page)
+        with page.expect_download(timeout=TIMEOUT_MS) as info:
+            page.locator(".st-key-dl_handout").get_by_role("button", name=re.compile("Handout to print")).click()
+        download = info.value
+        assert download.suggested_filename == "kyiv_terms-handout.html"
+        html = open(download.path(), encoding="utf-8").read()
+        assert html.startswith("<!doctype html>") and corpus.data_version in html
+        assert "preset=kyiv_terms" in html  # the link that reopens the view
+        page.set_content(html)
+        assert 1 <= pages(page.pdf(format="A4")) <= 2
+    finally:
+        context.close()
