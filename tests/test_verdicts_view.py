@@ -263,3 +263,21 @@ def test_the_predictions_panel_shows_the_full_matches_and_folds_the_rest(corpus)
     assert all(md(p.quote) in body for p in full)
     assert md(partial[0].quote) not in body.split("What analysts expect would follow")[-1]  # folded: not built
     assert any(f"Some conditions hold ({len(partial)})" in e.label for e in at.expander)
+
+
+def test_markup_in_the_data_is_shown_literally_on_the_cards(tmp_path, monkeypatch):
+    """The cards' Markdown allows HTML (the share bar): every data string in them is escaped."""
+    from streamlit.testing.v1 import AppTest
+
+    from .conftest import build_tree
+    from .test_app import APP
+
+    root = build_tree(tmp_path)
+    sides = root / "scenarios" / "sides.yaml"
+    sides.write_text(sides.read_text().replace("name: Russia", "name: \"<img src=x onerror=alert(1)> **Rus**\""))
+    monkeypatch.setenv("PEACE_TERMS_ROOT", str(root))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception and not at.error, [e.value for e in (*at.exception, *at.error)]
+    values = texts(at)
+    assert not re.search(r"(?<!\\)<img", "\n".join(values))  # only ever backslash-escaped
+    assert any("\\<img src\\=x onerror\\=alert\\(1\\)\\> \\*\\*Rus\\*\\*" in v for v in values)
