@@ -2,7 +2,7 @@
 positions, what it would take to clear its red lines), what moved with the last change, then
 one side's positions in full with their quotes.
 
-Lean by design (bench/LOAD.md): a card is three or four elements, and a list of positions is
+Lean by design (bench/LOAD.md): a card is four or five elements, and a list of positions is
 one Markdown block however long.
 """
 
@@ -169,11 +169,14 @@ def card_body(corpus: Corpus, sd: SideResult) -> str:
 
 
 def side_card(corpus: Corpus, sd: SideResult, w: dict[str, Any] | None, preset_id: str | None) -> None:
-    with st.container(border=True, key=f"card_{sd.id}"):
-        st.markdown(f"### {md(sd.name)}", anchors=False)
-        body = card_body(corpus, sd)
-        extra = wwit_text(corpus, sd, w) if w else ""
-        st.markdown(body + (f"\n\n{extra}" if extra else ""), anchors=False, unsafe_allow_html=True)
+    with st.container(border=True, key=f"cardbox_{sd.id}"):
+        # The verdict's text in its own block (`card_<side>`, what the browser tests read), the
+        # button to apply what it would take below it, in the same box.
+        with st.container(key=f"card_{sd.id}"):
+            st.markdown(f"### {md(sd.name)}", anchors=False)
+            body = card_body(corpus, sd)
+            extra = wwit_text(corpus, sd, w) if w else ""
+            st.markdown(body + (f"\n\n{extra}" if extra else ""), anchors=False, unsafe_allow_html=True)
         if w and w.get("possible") and not w.get("already"):
             n = len(w["changes"])
             st.button(
