@@ -1,80 +1,291 @@
-"""Each side's verdict on the scenario: four cards at a glance, then one side's claims in full."""
+"""Each side's verdict on the scenario: four cards at a glance (graded words, counts in
+positions, what it would take to clear its red lines), what moved with the last change, then
+one side's positions in full with their quotes.
+
+Lean by design (bench/LOAD.md): a card is four or five elements, and a list of positions is
+one Markdown block however long.
+"""
 
 from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from engine import Corpus
-from engine.evaluate import Evaluation, PositionResult, SideResult
+from engine.evaluate import Evaluation, SideResult, moved, moved_words
+from engine.landscape import what_would_it_take
 
-from . import layout, state
-from .claims import by_term_then_strength, by_term_then_strength_positions, demand_body, how_held, reported_by
-from .text import md
+from . import cached, layout, state
+from .memo import shared_lru
+from .claims import by_term_then_strength, by_term_then_strength_positions, demand_body, how_held, options_text
+from .text import app_link, link, md
 
-# Words and an icon for each verdict, so the colour is never the only cue. The short words fit
-# a card at projector distance (the tests read them from here).
+# The plain verdict of each card, in words (a contract the tests read: every card of that
+# verdict shows them). The graded words (SideResult.grade_label) are the card's headline.
 VERDICT_WORDS = {
     "red_line_crossed": "Red line crossed",
-    "some_demands_unmet": "Some demands unmet",
-    "all_demands_met": "Every demand met",
+    "some_demands_unmet": "No red line crossed",
+    "all_demands_met": "every demand met",
     "no_demands": "No demands on record",
 }
-VERDICT_STYLE = {
-    "red_line_crossed": ("red", ":material/block:", VERDICT_WORDS["red_line_crossed"]),
-    "some_demands_unmet": ("orange", ":material/warning:", VERDICT_WORDS["some_demands_unmet"]),
-    "all_demands_met": ("green", ":material/check_circle:", VERDICT_WORDS["all_demands_met"]),
-    "no_demands": ("gray", ":material/remove:", VERDICT_WORDS["no_demands"]),
+# Colour and icon per grade, so the colour is never the only cue (words and icon carry it too).
+GRADE_STYLE = {
+    "red_line_crossed": ("red", ":material/block:"),
+    "all_met": ("green", ":material/check_circle:"),
+    "most_met": ("blue", ":material/thumb_up:"),
+    "some_met": ("orange", ":material/contrast:"),
+    "few_met": ("orange", ":material/warning:"),
+    "none_met": ("orange", ":material/cancel:"),
+    "no_demands": ("gray", ":material/remove:"),
 }
+# Kept for code that styled by verdict id (compare chips): colour, icon and short words.
+VERDICT_STYLE = {
+    "red_line_crossed": ("red", ":material/block:", "Red line crossed"),
+    "some_demands_unmet": ("orange", ":material/warning:", "No red line crossed"),
+    "all_demands_met": ("green", ":material/check_circle:", "Every demand met"),
+    "no_demands": ("gray", ":material/remove:", "No demands on record"),
+}
+BAR_COLOUR = "#0B5CAD"
+WWIT_SPELLED = 2  # up to this many changes are spelled out on the card; more are listed in the tooltip
+
+# The session keys of "what moved" (this view's own; state.py holds the app's).
+MOVED_FROM = "_moved_from"  # the scenario key the build view last showed
+MOVED_TEXT = "_moved_text"  # what the last change moved, in words, shown until the next change
 
 
 def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def side_card(sd: SideResult) -> None:
-    colour, icon, short = VERDICT_STYLE.get(sd.verdict, ("gray", ":material/help:", sd.verdict_label))
-    total = len(sd.positions_crossed) + len(sd.positions_met) + len(sd.positions_unmet)
-    with st.container(border=True, key=f"card_{sd.id}"):
-        st.markdown(f"### {md(sd.name)}", anchors=False)
-        st.markdown(f"#### :{colour}[{icon} {short}]", anchors=False)
-        st.markdown(
-            f"**{_plural(len(sd.positions_crossed), 'red line', 'red lines')}** crossed  \n"
-            f"**{len(sd.positions_met)} of {total}** positions met  \n"
-            f"**{len(sd.positions_unmet)}** other demands not met  \n"
-            f"On record on **{sd.terms_on_record} of {sd.terms_on_record + len(sd.silent_terms)}** terms"
-        )
-        st.progress(sd.satisfaction, text=f"Weighted share met: {sd.satisfaction:.0%}")
-
-
-def cards(evaluation: Evaluation) -> None:
-    cols = st.columns(len(evaluation.sides))
-    for col, sd in zip(cols, evaluation.sides):
-        with col:
-            side_card(sd)
-    st.caption(
-        "A red line is crossed when the scenario takes an option that one of the side's red-line positions does not accept. "
-        "A position counts once however many sources report it. Weighted share met: red lines count 3, demands 2, "
-        "preferences 1 (see Method). “On record” is the number of terms on which the sources give the side a 2025 position; "
-        "on the others the sources are silent, so no verdict there is possible. Verdicts are this app's scoring, not the sides' words."
+def _bar(share: float) -> str:
+    """The weighted share as a bar (decoration: the same figure is in the words beside it)."""
+    pct = max(0, min(100, round(share * 100)))
+    return (
+        '<div aria-hidden="true" style="height:10px;background:#DDE2E8;border-radius:5px;margin:2px 0 6px">'
+        f'<div style="width:{pct}%;height:10px;background:{BAR_COLOUR};border-radius:5px"></div></div>'
     )
 
 
-def _positions(corpus: Corpus, items: tuple[PositionResult, ...], icon: str) -> None:
-    """One line per position (its first report's summary); open it for every report's quote."""
+# --- What would it take -------------------------------------------------------------------------
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _space(_corpus: Corpus, version: str):
+    """The landscape's prepared space, once per data version (see wwit())."""
+    from engine.landscape import _space as space
+
+    return space(_corpus)
+
+
+@shared_lru(512)
+def wwit(_corpus: Corpus, version: str, scenario: cached.ScenarioKey, side: str) -> dict[str, Any]:
+    """engine.landscape.what_would_it_take for one side, cached per scenario (read only).
+
+    The public function re-fingerprints the whole corpus on every call (~7 of its ~12 ms);
+    with the space kept per data version the same computation costs ~4 ms. The tests check
+    that both give the same answer; where the engine's internals change, the public one is used.
+    """
+    try:
+        from engine.landscape import _wwit
+
+        return _wwit(_corpus, _space(_corpus, version), dict(scenario), side)
+    except (ImportError, TypeError, AttributeError):
+        return what_would_it_take(_corpus, dict(scenario), side)
+
+
+def _option(corpus: Corpus, term_id: str, option_id: str) -> str:
+    return corpus.term(term_id).option(option_id).label
+
+
+def wwit_text(corpus: Corpus, side: SideResult, w: dict[str, Any]) -> str:
+    """What it would take to clear the side's red lines, in Markdown ("" when none is crossed)."""
+    if w.get("already") or not side.positions_crossed:
+        return ""
+    if not w.get("possible"):
+        terms = ", ".join(corpus.term(b["term"]).label for b in w.get("impossible", []))
+        return (
+            f"**What would it take:** no deal clears every red line of {md(side.name)}: on {md(terms)} "
+            "its sources' red lines accept no common option."
+        )
+    n = len(w["changes"])
+    if n <= WWIT_SPELLED:
+        changes = "; ".join(
+            f"{md(corpus.term(c['term']).label)} → “{md(_option(corpus, c['term'], c['to']))}”" for c in w["changes"]
+        )
+    else:  # many: the terms here, each with its option in the button's tooltip (wwit_changes)
+        changes = ", ".join(md(corpus.term(c["term"]).label) for c in w["changes"])
+    costs = []
+    for sid, e in w.get("effect", {}).items():
+        if sid == side.id:
+            continue
+        delta = e["red_lines_after"] - e["red_lines_before"]
+        if delta > 0:
+            costs.append(f"{md(corpus.side(sid).name)} +{_plural(delta, 'red line', 'red lines')}")
+    text = f"**What would it take:** {_plural(n, 'change', 'changes')}: {changes}."
+    if costs:
+        text += f" Costs: {'; '.join(costs)} crossed."
+    return text
+
+
+def wwit_changes(corpus: Corpus, w: dict[str, Any]) -> str:
+    """Each change with its option, one a line (the apply button's tooltip)."""
+    return "\n".join(
+        f"- {md(corpus.term(c['term']).label)} → “{md(_option(corpus, c['term'], c['to']))}”" for c in w["changes"]
+    )
+
+
+def _apply(corpus: Corpus, result: dict[str, str], preset_id: str | None) -> None:
+    """Open the scenario with the changes applied (state.open_scenario: the next run applies it)."""
+    state.open_scenario(result, preset_id=preset_id, view="build")
+
+
+# --- Cards --------------------------------------------------------------------------------------
+
+
+def card_body(corpus: Corpus, sd: SideResult) -> str:
+    """A card's text: graded headline, the plain verdict and share, counts in positions, the bar."""
+    colour, icon = GRADE_STYLE.get(sd.grade, ("gray", ":material/help:"))
+    total = sd.positions_total
+    n_src = len(sd.sources)
+    verdict = VERDICT_WORDS.get(sd.verdict, sd.verdict_label)
+    if sd.verdict == "all_demands_met":
+        verdict = f"No red line crossed, {verdict}"
+    lines = [
+        f"#### :{colour}[{icon} {md(sd.grade_label)}]",
+        "",
+        f"{verdict} · Weighted share met: **{sd.satisfaction:.0%}**",
+        "",
+        _bar(sd.satisfaction),
+        "",
+        f"**{_plural(len(sd.positions_crossed), 'red line', 'red lines')}** crossed  \n"
+        f"**{len(sd.positions_met)} of {total}** positions met  \n"
+        f"**{len(sd.positions_unmet)}** other demands not met  \n"
+        f"On record on **{sd.terms_on_record} of {sd.terms_on_record + len(sd.silent_terms)}** terms, "
+        f"reported by {_plural(n_src, 'source', 'sources')}",
+    ]
+    return "\n".join(lines)
+
+
+def side_card(corpus: Corpus, sd: SideResult, w: dict[str, Any] | None, preset_id: str | None) -> None:
+    with st.container(border=True, key=f"cardbox_{sd.id}"):
+        # The verdict's text in its own block (`card_<side>`, what the browser tests read), the
+        # button to apply what it would take below it, in the same box.
+        with st.container(key=f"card_{sd.id}"):
+            st.markdown(f"### {md(sd.name)}", anchors=False)
+            body = card_body(corpus, sd)
+            extra = wwit_text(corpus, sd, w) if w else ""
+            st.markdown(body + (f"\n\n{extra}" if extra else ""), anchors=False, unsafe_allow_html=True)
+        if w and w.get("possible") and not w.get("already"):
+            n = len(w["changes"])
+            st.button(
+                f"Apply {'this change' if n == 1 else f'these {n} changes'}",
+                key=f"wwit_apply_{sd.id}",
+                on_click=_apply,
+                args=(corpus, w["result"], preset_id),
+                icon=":material/auto_fix_high:",
+                help=f"The fewest changes that cross none of {md(sd.name)}'s red lines:\n\n{wwit_changes(corpus, w)}",
+            )
+
+
+def cards(corpus: Corpus, evaluation: Evaluation, preset_id: str | None = None) -> None:
+    key = cached.key(evaluation.scenario)
+    cols = st.columns(len(evaluation.sides))
+    for col, sd in zip(cols, evaluation.sides):
+        w = wwit(corpus, corpus.version, key, sd.id) if sd.positions_crossed else None
+        with col:
+            side_card(corpus, sd, w, preset_id)
+    st.caption(
+        "Headline: our graded words from the weighted share met (red lines count 3, demands 2, preferences 1; see Method), "
+        "unless a red line is crossed. Counts are positions: a position counts once however many sources report it. "
+        "“On record” is the number of terms on which the sources give the side a 2025 position; on the others they are silent. "
+        "“What would it take”: the fewest term changes that clear the side's red lines. Verdicts are this app's scoring, not the sides' words."
+    )
+
+
+# --- What moved ---------------------------------------------------------------------------------
+
+
+def what_moved(corpus: Corpus, evaluation: Evaluation) -> str:
+    """What the last change of the scenario moved, kept until the next change ("" before any)."""
+    ss = st.session_state
+    key = cached.key(evaluation.scenario)
+    before = ss.get(MOVED_FROM)
+    if before is not None and before != key:
+        try:
+            old = cached.evaluation(corpus, corpus.version, before)
+            text = moved_words(moved(old, evaluation)) or "no verdict moved"
+        except Exception:  # a scenario from other data (a restart): nothing to compare
+            text = ""
+        ss[MOVED_TEXT] = text
+    ss[MOVED_FROM] = key
+    text = ss.get(MOVED_TEXT, "")
+    if text:
+        st.markdown(f":blue-background[:material/swap_vert: **What moved with your last change:** {md(text)}]")
+    return text
+
+
+# --- One side in full ---------------------------------------------------------------------------
+
+
+def context_prefix(corpus: Corpus) -> str:
+    """The address of the Sources view for the current view, without `seed` and `claim`: built
+    once per run (state.context_query per quote was most of the list's cost)."""
+    q = state.context_query(corpus, "", "")
+    q.pop(state.P_SEED, None)
+    q.pop(state.P_CLAIM, None)
+    return app_link(q, state.base_url())
+
+
+def context_link(prefix: str, source_id: str, claim_id: str) -> str:
+    """"Read in context": the passage in its text (the Sources view), as state.context_query gives it."""
+    return link("Read in context", f"{prefix}&{urlencode({state.P_SEED: source_id, state.P_CLAIM: claim_id})}")
+
+
+@shared_lru(512)
+def _positions_cached(_corpus: Corpus, version: str, scenario: cached.ScenarioKey, side: str, bucket: str, prefix: str) -> str:
+    """A side's list of positions as Markdown, per scenario, side, list and address (a str: shared read-only)."""
+    sd = cached.evaluation(_corpus, version, scenario).side(side)
+    return positions_markdown(_corpus, sd.name, getattr(sd, bucket), prefix=prefix)
+
+
+def positions_markdown(corpus: Corpus, side_name: str, items, scenario_label: str = "here", *, prefix: str = "") -> str:
+    """A list of positions as one Markdown block: per position the term, how it is held, how
+    many sources report it, what it accepts, then every report's verbatim quote with who said
+    it, the source and a link to it in context, then our summary."""
+    blocks = []
     for pos in by_term_then_strength_positions(corpus, items):
         head = pos.reports[0]
-        extra = " · ".join(x for x in (reported_by(pos), "conditional" if head.when else "") if x)
-        label = f"{icon} **{md(head.term_label)}** · {how_held(pos.strength, pos.certainty)} · {md(head.summary)}" + (f" · *{extra}*" if extra else "")
-        box = layout.folded(label, key=f"x_claim_{pos.id}")
-        if box is not None:
-            with box:
-                for i, d in enumerate(pos.reports):
-                    if i:
-                        st.divider()
-                    demand_body(corpus, d)
+        n = len(pos.sources)
+        notes = [how_held(pos.strength, pos.certainty), f"reported by {_plural(n, 'source', 'sources')}"]
+        lines = [f"**{md(head.term_label)}** · " + " · ".join(notes)]
+        accepts = f"Accepts {options_text(corpus, pos.term, head.options)}; {scenario_label}: “{md(_option(corpus, pos.term, head.chosen))}”"
+        if head.when:
+            cond = " and ".join(f"{md(corpus.term(w.term).label)} is {options_text(corpus, w.term, w.options)}" for w in head.when)
+            accepts += f" (only when {cond}" + ("" if pos.applies else ": not the case here, so it counts as met") + ")"
+        lines.append(accepts)
+        block = "  \n".join(lines)
+        for r in pos.reports:
+            src = corpus.sources.get(r.source)
+            # The quote is the evidence: full-colour body text, before our summary (a Markdown
+            # blockquote would draw it muted).
+            q = r.quote.strip()
+            quoted = md(q) if q[:1] in "“\"‘'" else f"“{md(q)}”"
+            block += (
+                f"\n\n:gray[:material/format_quote:] {quoted}  \n"
+                f"— {md(r.provenance.phrase(side_name))} · {md(src.label if src else r.source)} · {context_link(prefix, r.source, r.id)}"
+            )
+        block += f"\n\n*Our summary:* {md(head.summary)}"
+        blocks.append(block)
+    return "\n\n---\n\n".join(blocks)
 
 
 def details(corpus: Corpus, evaluation: Evaluation) -> None:
+    """One side's positions in full, each list one Markdown block.
+
+    Not a fragment: Streamlit 1.67's browser ignores an address written during a fragment's own
+    run, and `side=` / `met=` belong in the link."""
     st.markdown("#### What each side said, and where this scenario leaves it")
     by_id = {sd.id: sd for sd in evaluation.sides}
 
@@ -95,26 +306,33 @@ def details(corpus: Corpus, evaluation: Evaluation) -> None:
     sd = by_id.get(chosen or corpus.side_ids[0])
     if sd is None:
         return
-    st.caption(
-        "Each line: one position — the term, how firmly the side holds it (and the text's hedge), and our one-line summary. "
-        "Open a line for each report's verbatim quote, who said it and the source."
-    )
-    sections = (
-        ("Red lines crossed", sd.positions_crossed, ":red[:material/block:]"),
-        ("Demands not met", sd.positions_unmet, ":orange[:material/close:]"),
-    )
-    shown = False
-    for title, items, icon in sections:
-        if items:
-            shown = True
-            st.markdown(f"**{title} ({len(items)})**")
-            _positions(corpus, items, icon)
-    if not shown and sd.positions_met:
-        st.success(f"This scenario meets every position of {md(sd.name)} on record.", icon=":material/check_circle:")
+    key = cached.key(evaluation.scenario)
+    prefix = context_prefix(corpus)
+
+    def listed(bucket: str) -> str:
+        return _positions_cached(corpus, corpus.version, key, sd.id, bucket, prefix)
+
+    crossed, unmet = sd.positions_crossed, sd.positions_unmet
+    parts = [
+        "Each position: the term, how firmly the side holds it, how many sources report it and what it accepts; "
+        "then each report's verbatim quote, who said it and the source; then our one-line summary."
+    ]
+    if crossed:
+        parts.append(f":red[:material/block:] **Red lines crossed ({len(crossed)})**\n\n{listed('positions_crossed')}")
+    elif unmet:  # no red line crossed: the demands not met are what matters most
+        parts.append(f":orange[:material/close:] **Demands not met ({len(unmet)})**\n\n{listed('positions_unmet')}")
+    if not crossed and not unmet and sd.positions_met:
+        parts.append(f":green[:material/check_circle:] This scenario meets every position of {md(sd.name)} on record.")
+    st.markdown("\n\n".join(parts))
+    if crossed and unmet:
+        # The red lines come first; the other demands not met are one click away (built only when open).
+        box = layout.folded(f":orange[:material/close:] **Demands not met ({len(unmet)})**, each with its quotes", key=f"x_unmet_{sd.id}")
+        if box is not None:
+            box.markdown(listed("positions_unmet"))
     if sd.positions_met:
         n = len(sd.positions_met)
         if st.toggle(f"Show the {n} position{'s' if n != 1 else ''} it meets", key=state.SHOW_MET, persist_state="session"):
-            _positions(corpus, sd.positions_met, ":green[:material/check:]")
+            st.markdown(f":green[:material/check:] **Positions met ({n})**\n\n{listed('positions_met')}")
     if sd.silent_terms:
         names = ", ".join(corpus.term(t).label for t in sd.silent_terms)
         st.caption(f"Silent: the sources record no 2025 position of {md(sd.name)} on {len(sd.silent_terms)} terms: {md(names)}.")
@@ -125,3 +343,4 @@ def details(corpus: Corpus, evaluation: Evaluation) -> None:
                 for d in by_term_then_strength(corpus, sd.history):
                     with st.container(border=True):
                         demand_body(corpus, d)
+

@@ -16,6 +16,11 @@ A scenario maps every term id to one option id. The scoring (also on the Method 
   can meet them all.
 - A side's **satisfaction** (0 to 1): the weighted share of its positions met, weighting red
   lines 3, demands 2 and preferences 1.
+- A side's **grade** (added to the verdict, never replacing it): graded words from the verdict
+  and the weighted share, so 98% and 0% never read the same: "Crosses a red line" (or "Crosses
+  N red lines"); else "Meets every demand" (100%), "Most demands met" (at least 2/3), "Some
+  demands met" (at least 1/3), "Few demands met" (above 0), "None of its demands met" (0);
+  "No demands on record". See GRADE_LABEL and `grade()`.
 - A side is **silent** on a term where it has no current claim; `terms_on_record` counts the
   others.
 - A prediction's **match** (0 to 1): the share of its conditions that hold. 1 means the scenario
@@ -37,6 +42,44 @@ VERDICT_LABEL = {
     "all_demands_met": "Meets every demand",
     "no_demands": "No demands on record",
 }
+
+
+# The graded words (SideResult.grade / grade_label): ids are a contract like the verdicts'.
+GRADE_LABEL = {
+    "red_line_crossed": "Crosses a red line",
+    "all_met": "Meets every demand",
+    "most_met": "Most demands met",
+    "some_met": "Some demands met",
+    "few_met": "Few demands met",
+    "none_met": "None of its demands met",
+    "no_demands": "No demands on record",
+}
+GRADE_MOST = 2 / 3  # weighted share from which "most" demands are met
+GRADE_SOME = 1 / 3  # ... and from which "some" are (below it and above 0: "few")
+
+
+def grade(verdict: str, satisfaction: float, red_lines_crossed: int = 1) -> tuple[str, str]:
+    """The graded words for a verdict and its weighted share: (grade id, label).
+
+    A crossed red line decides the grade whatever the share (the label counts them when more
+    than one); otherwise the share picks the words, so 98% and 0% never read the same.
+    """
+    if verdict == "no_demands":
+        return "no_demands", GRADE_LABEL["no_demands"]
+    if verdict == "red_line_crossed":
+        n = max(red_lines_crossed, 1)
+        return "red_line_crossed", GRADE_LABEL["red_line_crossed"] if n == 1 else f"Crosses {n} red lines"
+    if verdict == "all_demands_met" or satisfaction >= 1.0:
+        gid = "all_met"
+    elif satisfaction >= GRADE_MOST:
+        gid = "most_met"
+    elif satisfaction >= GRADE_SOME:
+        gid = "some_met"
+    elif satisfaction > 0:
+        gid = "few_met"
+    else:
+        gid = "none_met"
+    return gid, GRADE_LABEL[gid]
 
 
 class ScenarioError(ValueError):
@@ -154,6 +197,21 @@ class SideResult:
     positions_met: tuple[PositionResult, ...] = ()
     history: tuple[DemandResult, ...] = ()
     terms_on_record: int = 0
+    grade: str = ""  # GRADE_LABEL's ids: the graded words of the verdict (added; `verdict` stays)
+    grade_label: str = ""
+
+    @property
+    def positions_total(self) -> int:
+        return len(self.positions_crossed) + len(self.positions_unmet) + len(self.positions_met)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The sources that report any of the side's current positions."""
+        out: dict[str, None] = {}
+        for group in (self.positions_crossed, self.positions_unmet, self.positions_met):
+            for p in group:
+                out.update(dict.fromkeys(p.sources))
+        return tuple(out)
 
     def status_by_term(self) -> dict[str, str]:
         """For each term: 'crossed', 'unmet', 'met', 'mixed' or 'silent' (for charts)."""
@@ -292,12 +350,14 @@ def evaluate_side(corpus: Corpus, side: s.Side, scenario: Mapping[str, str]) -> 
     else:
         verdict = "all_demands_met"
     spoken = {d.term for d in corpus.demands_of(side.id) if d.is_current}
+    satisfaction = round(weight_met / weight_all, 4) if weight_all else 0.0
+    grade_id, grade_label = grade(verdict, satisfaction, len(positions["crossed"]))
     return SideResult(
         id=side.id,
         name=side.name,
         verdict=verdict,
         verdict_label=VERDICT_LABEL[verdict],
-        satisfaction=round(weight_met / weight_all, 4) if weight_all else 0.0,
+        satisfaction=satisfaction,
         red_lines_crossed=tuple(crossed),
         demands_met=tuple(met),
         demands_unmet=tuple(unmet),
@@ -307,6 +367,8 @@ def evaluate_side(corpus: Corpus, side: s.Side, scenario: Mapping[str, str]) -> 
         positions_met=tuple(positions["met"]),
         history=tuple(history),
         terms_on_record=len(spoken),
+        grade=grade_id,
+        grade_label=grade_label,
     )
 
 
@@ -356,3 +418,172 @@ def evaluate(corpus: Corpus, scenario: Mapping[str, str]) -> Evaluation:
     preds = [evaluate_prediction(corpus, p, sc) for p in corpus.predictions]
     preds.sort(key=lambda r: (-r.match, -len(r.conditions), r.id))
     return Evaluation(scenario=sc, sides=sides, predictions=tuple(preds))
+
+
+# --- What moved between two evaluations ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SideMove:
+    """How one side's figures moved from one scenario to the next (in positions)."""
+
+    id: str
+    name: str
+    red_lines: int  # change in red-line positions crossed
+    met: int  # change in positions met
+    grade_before: str
+    grade_after: str
+
+    @property
+    def moved(self) -> bool:
+        return bool(self.red_lines or self.met or self.grade_before != self.grade_after)
+
+
+def _signed(n: int, one: str, many: str) -> str:
+    sign = "+" if n > 0 else "\u2212"  # a real minus sign
+    return f"{sign}{abs(n)} {one if abs(n) == 1 else many}"
+
+
+def moved(before: Evaluation, after: Evaluation) -> tuple[SideMove, ...]:
+    """Each side whose figures differ between `before` and `after`, in the sides' order."""
+    out = []
+    for sd in after.sides:
+        try:
+            old = before.side(sd.id)
+        except KeyError:
+            continue
+        m = SideMove(
+            sd.id,
+            sd.name,
+            len(sd.positions_crossed) - len(old.positions_crossed),
+            len(sd.positions_met) - len(old.positions_met),
+            old.grade_label,
+            sd.grade_label,
+        )
+        if m.moved:
+            out.append(m)
+    return tuple(out)
+
+
+def moved_words(moves: tuple[SideMove, ...]) -> str:
+    """What moved, in words: "Russia: −1 red line · Ukraine: +2 demands met" ("" when nothing did).
+
+    Counts are positions, as on every view; a grade that changed is named ("now Most demands met").
+    """
+    parts = []
+    for m in moves:
+        bits = []
+        if m.red_lines:
+            bits.append(_signed(m.red_lines, "red line", "red lines"))
+        if m.met:
+            bits.append(_signed(m.met, "demand met", "demands met"))
+        if m.grade_before != m.grade_after:
+            bits.append(f"now {m.grade_after}")
+        parts.append(f"{m.name}: {', '.join(bits)}")
+    return " · ".join(parts)
+
+
+# --- Predictions by outcome ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnalystOutcome:
+    """One analyst's expectation of one outcome under a scenario (their predictions of it merged:
+    the best match counts). `kinds` says whose expectation it is: "forecast" (the analyst's own),
+    "ascribed" (held by `holders`, not the analyst) or "assessment"."""
+
+    analyst: str
+    analyst_name: str
+    outcome: str
+    outcome_label: str
+    match: float
+    held: int  # conditions that hold, of the best-matching prediction
+    conditions: int
+    kinds: tuple[str, ...]
+    holders: tuple[str, ...]
+    predictions: tuple[PredictionResult, ...]
+
+    @property
+    def applies(self) -> bool:
+        return self.match >= 1.0
+
+    @property
+    def own_forecast(self) -> bool:
+        return "forecast" in self.kinds
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    outcome: str
+    label: str
+    analysts: tuple[AnalystOutcome, ...]  # those whose conditions all hold first
+
+    @property
+    def predicted(self) -> tuple[AnalystOutcome, ...]:
+        return tuple(a for a in self.analysts if a.applies)
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Two analysts whose own forecasts both apply to this scenario and whose outcomes exclude
+    each other (corpus.outcomes_exclude)."""
+
+    a: AnalystOutcome
+    b: AnalystOutcome
+
+
+def _whose(p: PredictionResult) -> str:
+    if p.holder and p.holder != p.analyst:
+        return "ascribed"
+    return "assessment" if p.kind == "assessment" else "forecast"
+
+
+def predictions_by_outcome(evaluation: Evaluation) -> tuple[OutcomeRow, ...]:
+    """One row per outcome, one entry per analyst and outcome.
+
+    Outcomes some analyst predicts for this scenario (every condition holds) come first, the
+    most analysts first; then the others by their best match. Within an outcome, analysts whose
+    conditions all hold come first.
+    """
+    cells: dict[tuple[str, str], list[PredictionResult]] = {}
+    for p in evaluation.predictions:
+        cells.setdefault((p.outcome, p.analyst), []).append(p)
+    rows: dict[str, list[AnalystOutcome]] = {}
+    labels: dict[str, str] = {}
+    for (outcome, analyst), preds in cells.items():
+        best = max(preds, key=lambda p: (p.match, -len(p.conditions)))
+        kinds = tuple(dict.fromkeys(_whose(p) for p in preds))
+        holders = tuple(dict.fromkeys(p.holder_name for p in preds if _whose(p) == "ascribed"))
+        labels[outcome] = best.outcome_label
+        rows.setdefault(outcome, []).append(
+            AnalystOutcome(
+                analyst, best.analyst_name, outcome, best.outcome_label, best.match,
+                sum(c.holds for c in best.conditions), len(best.conditions), kinds, holders, tuple(preds),
+            )
+        )
+    out = []
+    for outcome, items in rows.items():
+        items.sort(key=lambda a: (-a.match, a.analyst_name))
+        out.append(OutcomeRow(outcome, labels[outcome], tuple(items)))
+    out.sort(key=lambda r: (-len(r.predicted), -max(a.match for a in r.analysts), r.label))
+    return tuple(out)
+
+
+def disagreements_here(
+    corpus: Corpus, evaluation: Evaluation, rows: tuple[OutcomeRow, ...] | None = None
+) -> tuple[Disagreement, ...]:
+    """Pairs of analysts who disagree about this scenario: their own forecasts (not ascribed
+    expectations, not assessments) both apply here, and their outcomes exclude each other.
+    `rows`: predictions_by_outcome(evaluation), if already at hand."""
+    own: list[AnalystOutcome] = []
+    for row in rows if rows is not None else predictions_by_outcome(evaluation):
+        for a in row.analysts:
+            forecasts = [p for p in a.predictions if _whose(p) == "forecast" and p.match >= 1.0]
+            if forecasts:
+                own.append(a)
+    out = []
+    for i, x in enumerate(own):
+        for y in own[i + 1 :]:
+            if x.analyst != y.analyst and corpus.outcomes_exclude(x.outcome, y.outcome):
+                out.append(Disagreement(x, y))
+    return tuple(out)

@@ -61,6 +61,8 @@ def report_dict(corpus: Corpus, scenario: dict[str, str], preset: str | None = N
                 "name": sd.name,
                 "verdict": sd.verdict,
                 "verdict_label": sd.verdict_label,
+                "grade": sd.grade,
+                "grade_label": sd.grade_label,
                 "satisfaction": sd.satisfaction,
                 "red_lines_crossed": [_demand(d) for d in sd.red_lines_crossed],
                 "demands_met": [_demand(d) for d in sd.demands_met],
@@ -157,7 +159,7 @@ def report_markdown(corpus: Corpus, scenario: dict[str, str], preset: str | None
 
     lines += ["## Each side's verdict", ""]
     for sd in ev.sides:
-        lines += [f"### {sd.name}: {sd.verdict_label}", ""]
+        lines += [f"### {sd.name}: {sd.grade_label}", "", f"Verdict: {sd.verdict_label}.", ""]
         lines.append(
             f"Share of its positions met, weighted by strength: {sd.satisfaction:.0%}. "
             f"Its position is on record on {sd.terms_on_record} of {len(corpus.terms)} terms."

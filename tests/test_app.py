@@ -249,52 +249,46 @@ def test_side_details_list_red_lines_with_quote_and_source(corpus):
     ev = evaluate(corpus, corpus.preset("kremlin_terms").scenario)
     ukraine = ev.side("ukraine")
     assert ukraine.red_lines_crossed, "the data should record a Ukrainian red line the Kremlin's terms cross"
-    d = ukraine.red_lines_crossed[0]
     at = open_app(preset="kremlin_terms", side="ukraine")
-    labels = [e.label for e in at.expander]
+    # One Markdown block per list: each position with every report's verbatim quote, who said
+    # it, the source and a link to the passage in context (the quote is the evidence, shown).
+    block = next(t for t in texts(at) if "Red lines crossed" in t)
     for r in ukraine.red_lines_crossed:
-        assert any(md(r.term_label) in label and "Red line" in label for label in labels)
-    # Folded, a claim costs its one line: no body is built until it is opened.
-    assert "Our summary:" not in "\n".join(texts(at))
-
-    at = open_app(opened=(f"x_claim_{d.id}",), preset="kremlin_terms", side="ukraine")
-    body = page_text(at)
-    assert "Our summary:" in body
-    assert md(d.quote) in body
-    assert md(d.provenance.phrase("Ukraine")) in body
-    assert "Read in context" in body and f"seed={d.source}" in body and f"claim={d.id}" in body
+        assert md(r.term_label) in block and "Red line" in block
+        assert md(r.quote) in block
+        assert md(r.provenance.phrase("Ukraine")) in block
+        assert f"seed={r.source}" in block and f"claim={r.id}" in block
+    assert "Our summary:" in block and "Read in context" in block
     assert url(at)["side"] == "ukraine"
 
 
 def test_the_demands_met_are_in_the_link(corpus):
     ev = evaluate(corpus, corpus.preset("kremlin_terms").scenario)
-    met = ev.side("russia").positions_met  # one folded line per position
+    met = ev.side("russia").positions_met
     assert met
     at = open_app(preset="kremlin_terms", side="russia")
     assert "met" not in url(at)
-    before = len(at.expander)
+    assert not any("Positions met" in t for t in texts(at))
     at.toggle(key="show_met").set_value(True).run()
     assert url(at)["met"] == "1"
-    assert len(at.expander) == before + len(met)
+    assert any(f"Positions met ({len(met)})" in t for t in texts(at))
     at = open_app(preset="kremlin_terms", side="russia", met="1")
     assert at.toggle(key="show_met").value is True
-    assert len(at.expander) == before + len(met)
+    assert any(f"Positions met ({len(met)})" in t for t in texts(at))
 
 
 def test_each_build_panel_renders(corpus):
-    at = open_app(preset="kyiv_terms", show="predictions")
+    at = open_app(opened=("x_preds_some", "x_preds_none"), preset="kyiv_terms", show="predictions")
     ev = evaluate(corpus, corpus.preset("kyiv_terms").scenario)
     top = ev.predictions[0]
-    assert any(md(top.analyst_name) in e.label and f"{top.match:.0%}" in e.label for e in at.expander)
-    # one folded line per prediction, saying how many of its conditions hold
-    held = {p.id: f"{sum(c.holds for c in p.conditions)} of {len(p.conditions)} conditions hold" for p in ev.predictions}
-    pred_labels = [e.label for e in at.expander if "conditions hold" in e.label]
-    assert len(pred_labels) == len(ev.predictions)
-    assert held[top.id] in pred_labels[0] and f"**{top.match:.0%}**" in pred_labels[0]
-    assert url(at)["show"] == "predictions"
-    at = open_app(opened=(f"x_pred_{top.id}",), preset="kyiv_terms", show="predictions")
-    body = page_text(at)
+    # One Markdown block per group: each prediction's line says how many of its conditions
+    # hold, then its verbatim quote with a link to it in context (in ranked order).
+    body = "\n".join(t for t in texts(at) if "conditions hold" in t)
+    heads = [f"**{p.match:.0%}** · {sum(c.holds for c in p.conditions)} of {len(p.conditions)} conditions hold · **{md(p.analyst_name)}**" for p in ev.predictions]
+    at_ = [body.find(h) for h in heads]
+    assert all(i >= 0 for i in at_) and at_[0] == min(at_)
     assert md(top.quote) in body and f"claim={top.id}" in body
+    assert url(at)["show"] == "predictions"
 
     at = open_app(preset="kyiv_terms", show="chart")
     assert len(at.get("plotly_chart")) == 1

@@ -22,6 +22,12 @@ Per target (the app, and Streamlit's floor: a one-line hello-world with
   burst   (--burst) every session sends one rerun at the same instant: latency and the
           time until the last one finishes.
 
+With --lecture N, each app target then runs a lecture hall (bench/loadgen/lecture.py): N
+sessions come in over a few seconds and each clicks on average every --lecture-think seconds
+(exponential gaps, open loop) for --lecture-duration seconds; it reports the clicks' p50/p95
+against the unloaded p50 (one session alone, measured just before) and the server CPU per
+click. Target: p95 within 3x the unloaded p50 for 200 sessions clicking every 5 s.
+
 Every phase also reports the CPU used by the server, by this tool and by other processes
 (`cpu.other_pct`: a shared machine disturbs the figures; --quiet-wait waits for a quiet one).
 Then it closes the sessions and, after --settle seconds, samples the server's memory. RSS
@@ -42,6 +48,7 @@ Examples
   python bench/load.py --app bench/hello_app.py --no-floor --sessions 1,10
   python bench/load.py --variant 'tuned=--runner.postScriptGC false' --variant 'default='
   python bench/load.py --url http://127.0.0.1:8080 --pid 1234,1235 --no-floor   # running server(s)
+  python bench/load.py --sessions '' --no-floor --lecture 200                  # the lecture hall only
 
 Only loopback targets are accepted. Every loop is bounded: sessions x reruns messages, a
 per-rerun --timeout and a per-phase deadline.
@@ -103,6 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="before each phase wait up to this many seconds for other processes to use <10%% of the "
                         "machine (each phase reports what others used: cpu.other_pct) (default: 0)")
     p.add_argument("--burst", action="store_true", help="add a burst: every session reruns at the same instant")
+    p.add_argument("--lecture", type=int, default=0, metavar="N",
+                   help="after the phases, a lecture hall of N sessions clicking on average every --lecture-think s "
+                        "(app targets only; default: off)")
+    p.add_argument("--lecture-think", type=float, default=5.0, help="mean seconds between one session's clicks (default: 5)")
+    p.add_argument("--lecture-duration", type=float, default=60.0, help="seconds the lecture hall lasts (default: 60)")
     p.add_argument("--mode", choices=("click", "query"), default="click",
                    help="steady/burst reruns: `click` changes one widget the app drew (a term radio mostly, "
                         "sometimes the preset or view), keeping the address bar's query string, as a browser does; "
@@ -160,8 +172,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         signal.signal(signal.SIGTERM, stop_all)
         signal.signal(signal.SIGINT, stop_all)
     sessions = [int(x) for x in args.sessions.split(",") if x.strip()]
-    if any(n < 1 for n in sessions) or args.reruns < 1:
-        raise SystemExit("--sessions and --reruns must be positive")
+    if any(n < 1 for n in sessions) or args.reruns < 1 or args.lecture < 0:
+        raise SystemExit("--sessions, --reruns and --lecture must be positive")
+    if not sessions and not args.lecture:
+        raise SystemExit("nothing to run: give --sessions or --lecture")
     for u in (args.url, args.floor_url):
         if u:
             check_loopback(u)
@@ -218,9 +232,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             print(f"  {name}: single-session p50 x{fmt(r['single_session_p50'], 2)} (target <= 1.2), "
                   f"50-session throughput x{fmt(r['throughput_50'], 2)} (target >= 0.7)")
     report["errors"] = sum(p["errors"] for t in targets.values() for p in t["phases"]) + sum(
-        t["warmup"]["errors"] for t in targets.values())
+        t["warmup"]["errors"] + (t["lecture"]["errors"] if t.get("lecture") else 0) for t in targets.values())
     report["exceptions"] = sum(p["exceptions"] for t in targets.values() for p in t["phases"]) + sum(
-        t["warmup"]["exceptions"] for t in targets.values())
+        t["warmup"]["exceptions"] + (t["lecture"]["exceptions"] if t.get("lecture") else 0) for t in targets.values())
     print(f"total errors {report['errors']}, exceptions {report['exceptions']}; {report['elapsed_s']} s", flush=True)
     if report["errors"] or report["exceptions"] or args.keep_logs:
         print(f"server logs: {log_dir}", flush=True)

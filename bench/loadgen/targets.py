@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .lecture import print_lecture, run_lecture
 from .phases import run_phase
 from .procstats import RssSampler, pids_listening_on
 from .report import print_phase
@@ -50,6 +51,12 @@ def run_target(
                 ph["server_log_tracebacks"] = _tracebacks(server.log_path)
             rec["phases"].append(ph)
             print_phase(label, ph)
+        if getattr(args, "lecture", 0) and not label.startswith("floor"):
+            lec = asyncio.run(run_lecture(url, args.lecture, args.lecture_think, args.lecture_duration, scen, args, sampler))
+            if lec["exceptions"] and server and server.log_path:
+                lec["server_log_tracebacks"] = _tracebacks(server.log_path)
+            rec["lecture"] = lec
+            print_lecture(label, lec)
     finally:
         sampler.stop()
         if server:
