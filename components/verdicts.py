@@ -27,7 +27,7 @@ from .text import app_link, link, md
 VERDICT_WORDS = {
     "red_line_crossed": "Red line crossed",
     "some_demands_unmet": "No red line crossed",
-    "all_demands_met": "every demand met",
+    "all_demands_met": "Every demand met",
     "no_demands": "No demands on record",
 }
 # Colour and icon per grade, so the colour is never the only cue (words and icon carry it too).
@@ -151,7 +151,7 @@ def card_body(corpus: Corpus, sd: SideResult) -> str:
     n_src = len(sd.sources)
     verdict = VERDICT_WORDS.get(sd.verdict, sd.verdict_label)
     if sd.verdict == "all_demands_met":
-        verdict = f"No red line crossed, {verdict}"
+        verdict = f"No red line crossed. {verdict}"
     lines = [
         f"#### :{colour}[{icon} {md(sd.grade_label)}]",
         "",
