@@ -7,11 +7,13 @@ import streamlit as st
 from components import build, cached, errors, layout, sidebar, share, state
 from components.text import md
 
+# The icon is a file the app serves itself (no font or emoji CDN: it shows offline). "auto"
+# starts the sidebar closed on a phone, so a shared link shows the result first.
 st.set_page_config(
     page_title="Peace Terms Explorer",
-    page_icon=":material/balance:",
+    page_icon=str(layout.ICON),
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",
 )
 
 loaded = cached.corpus_or_faults()
@@ -20,19 +22,29 @@ if isinstance(loaded, tuple):
     st.stop()
 corpus = loaded
 
-state.init(corpus)
+state.sync(corpus)
 state.apply_pending(corpus)
+presenting = state.present(corpus)
+layout.page_style(presenting)
+# The sidebar is drawn in present mode too (hidden by the style): its widgets hold the scenario.
 sidebar.render(corpus)
 
 title, actions = st.columns([3, 1], vertical_alignment="center")
 with title:
     st.markdown("## Peace Terms Explorer")
-    st.caption(
-        "What each side of the 2025 talks on ending the war in Ukraine said it wants, and what analysts "
-        "expect would follow. Every claim shows its verbatim quote and source; text marked “our” is the project's wording."
-    )
+    if not presenting:
+        st.caption(
+            "What each side of the 2025 talks on ending the war in Ukraine said it wants, and what analysts "
+            "expect would follow. Every claim shows its verbatim quote and source; text marked “our” is the project's wording."
+        )
 with actions:
     share.render(corpus)
+    st.toggle(
+        "Present mode",
+        key=state.PRESENT,
+        help="For a projector: large text, no sidebar, the verdicts first; step through the starting points "
+        "with Previous and Next. In the link as present=1.",
+    )
 
 problems = st.session_state.get(state.PROBLEMS)
 if problems:
@@ -44,6 +56,8 @@ if problems:
     )
     st.button("Dismiss", key="dismiss_problems", on_click=lambda: st.session_state.update({state.PROBLEMS: []}))
 
+if presenting:
+    layout.preset_stepper(corpus)
 view = layout.panel_picker(state.VIEWS, state.VIEW, "View")
 
 if view == "compare":

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from engine import tables
 from engine.evaluate import evaluate, provenance
 from engine.compare import compare
+from engine.app_query import AppView, read_app_query
 from engine.query import ECHO_MAX, scenario_from_spec, spec_label
 
 from components.text import md
@@ -66,18 +67,24 @@ def url(at: AppTest) -> dict[str, str]:
     return {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
 
 
+def opens(corpus, at: AppTest) -> AppView:
+    """The view the address bar's link opens (the address holds only what differs from defaults)."""
+    view = read_app_query(corpus, url(at))
+    assert not view.problems, view.problems
+    return view
+
+
 # --- The URL contract ------------------------------------------------------------------------------
 
 
-def test_a_bare_link_opens_the_baseline_and_writes_the_whole_scenario(corpus):
+def test_a_bare_link_opens_the_baseline_and_stays_bare(corpus):
     at = open_app()
     assert not at.warning
-    q = url(at)
-    assert q["view"] == "build"
-    assert "preset" not in q
+    # Every term at its default, the build view: nothing differs, so the address holds nothing.
+    assert url(at) == {}
     for t in corpus.terms:
-        assert q[t.id] == t.default
         assert term_radio(at, t.id).value == t.default
+    assert opens(corpus, at).view == "build"
 
 
 def test_preset_link_shows_that_presets_verdicts(corpus):
@@ -97,9 +104,8 @@ def test_preset_link_shows_that_presets_verdicts(corpus):
     # The Kremlin's own terms cross none of Russia's red lines, whatever else they leave unmet.
     assert not ev.side("russia").red_lines_crossed
     assert "**0 red lines** crossed" in card(at, "Russia")
-    q = url(at)
-    assert q["preset"] == "kremlin_terms"
-    assert {t: q[t] for t in corpus.term_ids} == sc
+    assert url(at) == {"preset": "kremlin_terms"}  # the preset alone says the whole scenario
+    assert opens(corpus, at).scenario == sc
     assert at.selectbox(key="preset").value == "kremlin_terms"
 
 
@@ -118,9 +124,8 @@ def test_a_term_in_the_link_overrides_the_preset(corpus):
 def test_a_term_alone_takes_defaults_elsewhere(corpus):
     at = open_app(territory="recognise_current_line")
     assert not at.warning
-    q = url(at)
-    assert q["territory"] == "recognise_current_line"
-    assert all(q[t.id] == t.default for t in corpus.terms if t.id != "territory")
+    assert url(at) == {"territory": "recognise_current_line"}
+    assert opens(corpus, at).scenario == {**corpus.default_scenario(), "territory": "recognise_current_line"}
 
 
 def test_junk_in_the_link_is_named_and_the_nearest_valid_view_shown(corpus):
@@ -129,12 +134,12 @@ def test_junk_in_the_link_is_named_and_the_nearest_valid_view_shown(corpus):
     notice = at.warning[0].value
     for bad in ("'mars'", "'foo'", "'nope'", "'zzz'", "'nowhere'", "'moon'"):
         assert md(bad) in notice, bad
+    # The address is rewritten as the nearest valid view, holding only what differs from it.
     q = url(at)
-    assert "foo" not in q and "preset" not in q
-    assert q["territory"] == corpus.term("territory").default
-    assert q["view"] == "build"
-    assert q["compare"] == "current"
-    assert q["side"] == corpus.side_ids[0]
+    assert q == {"compare": "current"}
+    view = opens(corpus, at)
+    assert view.scenario == corpus.default_scenario()
+    assert view.view == "build" and view.values["side"] == corpus.side_ids[0]
     assert len([m for m in texts(at) if m.startswith("### ") and m[4:] in {s.name for s in corpus.sides}]) == 4
     # Dismissing the notice removes it.
     at.button(key="dismiss_problems").click().run()
@@ -187,11 +192,11 @@ def test_long_junk_is_cut_short_in_the_notice():
     assert len(notice) < 1000
 
 
-def test_an_empty_comparison_is_kept_empty():
+def test_an_empty_comparison_is_kept_empty(corpus):
     # `compare=` says "no scenarios": a reload must not bring the default three back.
     at = open_app(compare=",,,")
     assert not at.warning
-    assert url(at)["compare"] == ""
+    assert opens(corpus, at).compare == []
     at = open_app(view="compare", compare="")
     assert not at.warning
     assert at.multiselect(key="compare").value == []
@@ -199,16 +204,18 @@ def test_an_empty_comparison_is_kept_empty():
     assert any("at least two" in i.value for i in at.info)
 
 
-def test_clearing_the_comparison_writes_it_empty():
+def test_clearing_the_comparison_writes_it_empty(corpus):
     at = open_app(view="compare")
-    assert url(at)["compare"] == "current,kremlin_terms,kyiv_terms"
+    assert "compare" not in url(at)  # the default comparison
+    assert opens(corpus, at).compare == ["current", "kremlin_terms", "kyiv_terms"]
     at.multiselect(key="compare").set_value([]).run()
     assert url(at)["compare"] == ""
 
 
-def test_no_comparison_in_the_link_gives_the_default_one():
+def test_no_comparison_in_the_link_gives_the_default_one(corpus):
     at = open_app(preset="kremlin_terms")
-    assert url(at)["compare"] == "current,kyiv_terms,us_ceasefire"
+    assert at.session_state["compare"] == ["current", "kyiv_terms", "us_ceasefire"]
+    assert opens(corpus, at).compare == ["current", "kyiv_terms", "us_ceasefire"]
 
 
 # --- Building a scenario ----------------------------------------------------------------------------
@@ -233,8 +240,8 @@ def test_changing_the_preset_resets_every_term(corpus):
     at = open_app(preset="kremlin_terms", territory="restore_1991")
     at.selectbox(key="preset").set_value("kyiv_terms").run()
     q = url(at)
-    assert q["preset"] == "kyiv_terms"
-    assert {t: q[t] for t in corpus.term_ids} == corpus.preset("kyiv_terms").scenario
+    assert q["preset"] == "kyiv_terms" and not set(q) & set(corpus.term_ids)
+    assert opens(corpus, at).scenario == corpus.preset("kyiv_terms").scenario
     # No term differs from the new starting point, so there is nothing to reset.
     assert not [b for b in at.button if b.key == "reset_terms"]
 
@@ -242,7 +249,8 @@ def test_changing_the_preset_resets_every_term(corpus):
 def test_reset_button_returns_to_the_starting_point(corpus):
     at = open_app(preset="kyiv_terms", sanctions="lift_all")
     at.button(key="reset_terms").click().run()
-    assert url(at)["sanctions"] == corpus.preset("kyiv_terms").scenario["sanctions"]
+    assert "sanctions" not in url(at)
+    assert opens(corpus, at).scenario == corpus.preset("kyiv_terms").scenario
 
 
 def test_side_details_list_red_lines_with_quote_and_source(corpus):
@@ -402,7 +410,7 @@ def test_a_claim_opens_the_text_it_is_in(corpus):
     for params in ({}, {"seed": "nowhere"}):
         at = open_app(view="sources", claim=d.id, **params)
         assert at.selectbox(key="seed").value == d.source
-        assert url(at)["seed"] == d.source and url(at)["claim"] == d.id
+        assert url(at)["claim"] == d.id and opens(corpus, at).values["seed"] == d.source
         assert ":blue-background[" in "\n".join(texts(at))
     assert md("'nowhere'") in at.warning[0].value
 
@@ -414,7 +422,7 @@ def test_a_claim_from_another_text_is_named_and_its_text_shown(corpus):
     [notice] = at.warning
     assert md(f"'{d.id}'") in notice.value and md(corpus.sources[other].label) in notice.value
     assert at.selectbox(key="seed").value == d.source
-    assert url(at)["seed"] == d.source and url(at)["claim"] == d.id
+    assert url(at)["claim"] == d.id and opens(corpus, at).values["seed"] == d.source
     assert ":blue-background[" in "\n".join(texts(at))
     # The same text and its claim: nothing to say.
     at = open_app(view="sources", seed=d.source, claim=d.id)
@@ -424,8 +432,7 @@ def test_a_claim_from_another_text_is_named_and_its_text_shown(corpus):
 def test_sources_view_marks_the_passage_asked_for(corpus):
     d = next(x for x in corpus.demands if x.source == "radchenko_2025_02_13")
     at = open_app(view="sources", claim=d.id)
-    q = url(at)
-    assert q["seed"] == "radchenko_2025_02_13" and q["claim"] == d.id
+    assert url(at)["claim"] == d.id and opens(corpus, at).values["seed"] == "radchenko_2025_02_13"
     body = "\n".join(texts(at))
     assert ":blue-background[" in body and ":orange-background[" in body
     assert at.selectbox(key="seed").value == "radchenko_2025_02_13"
