@@ -185,6 +185,11 @@ def apply_preset(corpus: Corpus) -> None:
     base = corpus.preset(chosen).scenario if chosen else corpus.default_scenario()
     for t in corpus.term_ids:
         st.session_state[term_key(t)] = base[t]
+    # A comparison nobody chose (some starting point's default) follows the new starting point,
+    # so the link stays short.
+    defaults = [default_compare(corpus, p) for p in (None, *corpus.preset_ids)]
+    if st.session_state.get(COMPARE) in defaults:
+        st.session_state[COMPARE] = default_compare(corpus, chosen)
 
 
 def open_scenario(scenario: Mapping[str, str], preset_id: str | None = None, view: str = DEFAULT_VIEW) -> None:

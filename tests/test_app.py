@@ -506,3 +506,118 @@ def test_link_escapes_its_label_and_its_target():
     from components.text import link
 
     assert link("[x](y)", "https://example.org/a b(c)<d>") == r"[\[x\]\(y\)](https://example.org/a%20b%28c%29%3Cd%3E)"
+
+
+# --- The address bar as the session's other input (issue #9) ----------------------------------------
+
+
+def test_an_address_the_app_did_not_write_is_applied(corpus):
+    # What the browser's Back or Forward does: the next run carries another address.
+    at = open_app(preset="kremlin_terms")
+    term_radio(at, "territory").set_value("freeze_line").run()
+    assert url(at) == {"preset": "kremlin_terms", "territory": "freeze_line"}
+    at.query_params.clear()
+    at.query_params["preset"] = "kyiv_terms"
+    at.query_params["view"] = "compare"
+    at.run()
+    assert at.selectbox(key="preset").value == "kyiv_terms"
+    assert at.session_state["view"] == "compare"
+    assert state_scenario(corpus, at) == corpus.preset("kyiv_terms").scenario
+    assert not at.warning
+
+
+def test_an_address_the_app_wrote_before_is_not_applied_again(corpus):
+    # A rerun that carries the address before the last change (the browser had not yet seen the
+    # newer one) must not undo the change: only the browser's Back/Forward re-applies it.
+    at = open_app(preset="kremlin_terms")
+    term_radio(at, "territory").set_value("freeze_line").run()
+    term_radio(at, "sanctions").set_value("lift_all").run()
+    at.query_params.clear()
+    at.query_params.update({"preset": "kremlin_terms", "territory": "freeze_line"})
+    at.run()
+    assert term_radio(at, "sanctions").value == "lift_all"
+
+
+def state_scenario(corpus, at: AppTest) -> dict[str, str]:
+    return {t: term_radio(at, t).value for t in corpus.term_ids}
+
+
+def test_landscapes_open_this_scenario_opens_exactly_that_scenario(corpus):
+    from engine.landscape import space_report
+
+    named = space_report(corpus)["closest"][1]["scenario"]  # the second: not merely the first drawn
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"view": "landscape", "preset": "kremlin_terms", "side": "ukraine"})
+    at.session_state["landscape_section"] = "closest"
+    at.run()
+    assert not at.exception
+    at.button(key="landscape_open_closest_1").click().run()
+    assert not at.exception
+    assert state_scenario(corpus, at) == dict(named)
+    assert at.session_state["view"] == "build"
+    view = opens(corpus, at)
+    assert view.scenario == dict(named) and view.view == "build"
+    # Named after its nearest starting point, and the side being read is kept.
+    assert view.values["side"] == "ukraine"
+    for sd in evaluate(corpus, dict(named)).sides:
+        assert VERDICT_WORDS[sd.verdict] in card(at, sd.name)
+    # The request is consumed: the next run does not open it again over a change.
+    term_radio(at, "territory").set_value("restore_1991").run()
+    assert term_radio(at, "territory").value == "restore_1991"
+
+
+@pytest.mark.parametrize(
+    "params, shown",
+    [
+        ({"compare": "kyiv_terms~territory:mars"}, r"kyiv\_terms\~territory\:mars"),
+        ({"compare": "a|b"}, r"a\|b"),
+        ({"x|y": "1"}, r"x\|y"),
+        ({"compare": "~~struck~~"}, r"\~\~struck\~\~"),
+    ],
+)
+def test_tildes_and_bars_in_a_notice_are_escaped(params, shown):
+    # `~~x~~` would strike text through and `|` could start a table: both are shown as typed.
+    at = open_app(**params)
+    [notice] = at.warning
+    assert shown in notice.value
+    assert not re.search(r"(?<!\\)[~|]", notice.value), notice.value
+
+
+def test_compare_heads_columns_with_the_scenarios_names(corpus):
+    at = open_app(view="compare", compare="kremlin_terms,kyiv_terms~territory:freeze_line,baseline")
+    names = [corpus.preset("kremlin_terms").title, corpus.preset("kyiv_terms").title + " + 1 change", "Baseline"]
+    assert list(at.table[0].value.columns) == ["Term", *names]
+    assert list(at.table[1].value.columns) == ["Side", *names]
+    cells = at.table[1].value[names[0]].tolist()
+    ev = evaluate(corpus, corpus.preset("kremlin_terms").scenario)
+    for sd, cell in zip(ev.sides, cells):
+        # A chip: colour, icon and the verdict's words.
+        assert re.match(r"^:(red|orange|green|gray)-badge\[:material/[a-z_]+: ", cell), cell
+        assert md(sd.verdict_label) in cell
+
+
+def test_the_same_scenario_twice_is_listed_once(corpus):
+    at = open_app(view="compare", compare="kyiv_terms,kyiv_terms")
+    [notice] = at.warning
+    assert "already in the comparison" in notice.value
+    assert at.multiselect(key="compare").value == ["kyiv_terms"]
+    # "Select all" while your scenario is Kyiv's terms: the preset is the same scenario.
+    at = open_app(view="compare", preset="kyiv_terms", compare="current,kremlin_terms")
+    at.multiselect(key="compare").set_value(["current", "kremlin_terms", "kyiv_terms", "baseline"]).run()
+    assert at.multiselect(key="compare").value == ["current", "kremlin_terms", "baseline"]
+    assert any("same scenario" in i.value for i in at.info)
+    assert url(at)["compare"] == "current,kremlin_terms,baseline"
+
+
+def test_present_mode_from_the_link_and_its_stepper(corpus):
+    at = open_app(preset="kremlin_terms", present="1")
+    assert at.toggle(key="present").value is True
+    ids = list(corpus.preset_ids)
+    at.button(key="present_next").click().run()
+    nxt = ids[(ids.index("kremlin_terms") + 1) % len(ids)]
+    assert url(at) == {"preset": nxt, "present": "1"}
+    assert state_scenario(corpus, at) == corpus.preset(nxt).scenario
+    at.button(key="present_prev").click().run()
+    assert url(at) == {"preset": "kremlin_terms", "present": "1"}
+    at.toggle(key="present").set_value(False).run()
+    assert "present" not in url(at)
