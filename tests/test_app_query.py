@@ -97,3 +97,13 @@ def test_a_link_is_read_from_a_query_string_too(corpus):
     view = read_app_query(corpus, "?preset=kyiv_terms&view=compare&compare=kyiv_terms,baseline&diff=0")
     assert isinstance(view, AppView) and not view.problems
     assert view.view == "compare" and view.compare == ["kyiv_terms", "baseline"] and view.values["diff"] is False
+
+
+def test_the_page_style_has_no_tag_the_sanitiser_would_drop_it_for():
+    # st.html passes a style through DOMPurify, which drops the whole style when its text holds
+    # something like a tag (a "<" before a letter or "/"), e.g. in a comment.
+    import re
+    from pathlib import Path
+
+    for css in (Path(__file__).resolve().parent.parent / "assets").glob("*.css"):
+        assert not re.search(r"<[/\w!]|\]>|-->", css.read_text(encoding="utf-8")), css.name
