@@ -29,22 +29,23 @@ layout.page_style(presenting)
 # The sidebar is drawn in present mode too (hidden by the style): its widgets hold the scenario.
 sidebar.render(corpus)
 
-title, actions = st.columns([3, 1], vertical_alignment="center")
-with title:
-    st.markdown("## Peace Terms Explorer")
-    if not presenting:
+if presenting:
+    # One row that wraps at any zoom: the stepper, the link, the way out of present mode.
+    with st.container(horizontal=True, vertical_alignment="center", key="present_bar"):
+        layout.preset_stepper(corpus)
+        share.render(corpus)
+        layout.present_toggle()
+else:
+    title, actions = st.columns([3, 1], vertical_alignment="center")
+    with title:
+        st.markdown("## Peace Terms Explorer")
         st.caption(
             "What each side of the 2025 talks on ending the war in Ukraine said it wants, and what analysts "
             "expect would follow. Every claim shows its verbatim quote and source; text marked “our” is the project's wording."
         )
-with actions:
-    share.render(corpus)
-    st.toggle(
-        "Present mode",
-        key=state.PRESENT,
-        help="For a projector: large text, no sidebar, the verdicts first; step through the starting points "
-        "with Previous and Next. In the link as present=1.",
-    )
+    with actions:
+        share.render(corpus)
+        layout.present_toggle()
 
 problems = st.session_state.get(state.PROBLEMS)
 if problems:
@@ -56,8 +57,6 @@ if problems:
     )
     st.button("Dismiss", key="dismiss_problems", on_click=lambda: st.session_state.update({state.PROBLEMS: []}))
 
-if presenting:
-    layout.preset_stepper(corpus)
 view = layout.panel_picker(state.VIEWS, state.VIEW, "View")
 
 if view == "compare":

@@ -193,7 +193,9 @@ def render(corpus: Corpus) -> None:
     uses_current = any(s.split("~")[0] == CURRENT for s in specs)
     cmp = cached.comparison(corpus, corpus.version, tuple(specs), cached.key(current) if uses_current else ())
     names = short_names(corpus, specs)
-    st.markdown("  \n".join(f"**{md(name)}** · {md(_label(corpus, s))}" for name, s in zip(names, specs)))
+    # The column names, and what each stands for where the name does not say it all.
+    legend = [f"**{md(n)}**" + (f" · {md(_label(corpus, s))}" if _label(corpus, s) != n else "") for n, s in zip(names, specs)]
+    st.markdown("  \n".join(legend))
 
     only = st.toggle(
         "Only what differs: the terms set differently, the predictions matched differently",

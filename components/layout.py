@@ -53,12 +53,22 @@ def folded(label: str, key: str) -> DeltaGenerator | None:
 
 
 def preset_stepper(corpus: Corpus) -> None:
-    """Present mode: Previous and Next through the starting points, and where we are."""
+    """Present mode: Previous and Next through the starting points, and where we are (draw it
+    in a horizontal container)."""
     ids = list(corpus.preset_ids)
     chosen = state.preset(corpus)
     at = ids.index(chosen) if chosen in ids else -1
-    with st.container(horizontal=True, vertical_alignment="center", key="present_stepper"):
-        st.button("Previous", key="present_prev", icon=":material/arrow_back:", on_click=state.step_preset, args=(corpus, -1))
-        st.button("Next", key="present_next", icon=":material/arrow_forward:", on_click=state.step_preset, args=(corpus, 1))
-        where = f"Starting point {at + 1} of {len(ids)}" if at >= 0 else f"Baseline · {len(ids)} starting points"
-        st.markdown(f"**{where}**")
+    st.button("Previous", key="present_prev", icon=":material/arrow_back:", on_click=state.step_preset, args=(corpus, -1))
+    st.button("Next", key="present_next", icon=":material/arrow_forward:", on_click=state.step_preset, args=(corpus, 1))
+    where = f"Starting point {at + 1} of {len(ids)}" if at >= 0 else f"Baseline · {len(ids)} starting points"
+    st.markdown(f"**{where}**", width="content")
+
+
+def present_toggle() -> None:
+    """Present mode on and off (present=1 in the link)."""
+    st.toggle(
+        "Present mode",
+        key=state.PRESENT,
+        help="For a projector: large text, no sidebar, the verdicts first; step through the starting points "
+        "with Previous and Next. In the link as present=1.",
+    )
