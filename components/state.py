@@ -48,6 +48,7 @@ OPEN_REQUEST = "_open_scenario"  # open_scenario()'s request: {"scenario", "pres
 LEGACY_OPEN_TERMS = "open_scenario"  # the Landscape also writes a bare {term: option} here: dropped
 _WRITTEN = "_url_written"  # the addresses this session wrote (or was opened at), newest last
 _HISTORY_MAX = 64
+_KEEP = "_url_keep"  # the link this session was just opened at reads without problems: left as typed
 
 # app_query.Param.name -> the session key holding it; a new Param's key is its name.
 SESSION_KEYS = {
@@ -141,11 +142,11 @@ def sync(corpus: Corpus) -> None:
     if first or (address != written[-1] and (address not in written or _history_navigation())):
         view = aq.read_app_query(corpus, {k: list(v) for k, v in address})
         apply(corpus, view)
-        ss[PROBLEMS] = view.problems if first or view.problems else []
+        ss[PROBLEMS] = view.problems
         ss[_WRITTEN] = [*written, address][-_HISTORY_MAX:]
         # A link that reads without problems stays as given (no history entry of its own);
         # one with problems is rewritten as the nearest valid view.
-        ss["_url_keep"] = not view.problems
+        ss[_KEEP] = not view.problems
     _keep_valid(corpus)
 
 
@@ -263,7 +264,7 @@ def write_url(corpus: Corpus) -> None:
     ss = st.session_state
     target = query(corpus)
     address = _address()
-    if ss.pop("_url_keep", False) and aq.read_app_query(corpus, {k: list(v) for k, v in address}).same_view(current_view(corpus)):
+    if ss.pop(_KEEP, False) and aq.read_app_query(corpus, {k: list(v) for k, v in address}).same_view(current_view(corpus)):
         return
     if address != _as_address(target):
         st.query_params.from_dict(target)
