@@ -213,7 +213,12 @@ def render(corpus: Corpus) -> None:
     st.markdown("#### Analysts' predictions: share of conditions each scenario meets")
     m = tables.match_matrix(cmp, only_differing=only, labels=names)
     if m.row_labels:
-        charts.analysts_by_scenarios(corpus, m)
+        # A phone gets the chart's numbers as a table (app.css shows one of the two by width):
+        # a heatmap's labels cannot be read at 390 px.
+        with st.container(key="wide_only_match_chart"):
+            charts.analysts_by_scenarios(corpus, m)
+        with st.container(key="narrow_only_match_table"):
+            st.table(pd.DataFrame([{k: md(v) for k, v in row.items()} for row in m.rows()]), hide_index=True)
     else:
         st.info("Every prediction matches these scenarios equally.")
     st.caption("Outcome names are our labels. Open Build a scenario → Analysts' predictions for each prediction's quote and source.")

@@ -346,7 +346,7 @@ def test_compare_view_from_the_link(corpus):
     body = "\n".join(texts(at))
     assert md(spec_label(corpus, "kyiv_terms~territory:freeze_line")) in body
     cmp = compare(corpus, [(s, scenario_from_spec(corpus, s, corpus.default_scenario())) for s in ("kremlin_terms", "kyiv_terms~territory:freeze_line")])
-    assert len(at.table) == 2  # the terms that differ, the verdicts
+    assert len(at.table) == 3  # the terms that differ, the verdicts, the matches (a phone's chart)
     assert len(at.table[0].value) == sum(t.differs for t in cmp.terms)
     assert len(at.table[1].value) == len(corpus.sides)
     assert len(at.get("plotly_chart")) == 1
