@@ -36,16 +36,18 @@ if presenting:
         share.render(corpus)
         layout.present_toggle()
 else:
-    title, actions = st.columns([3, 1], vertical_alignment="center")
-    with title:
-        st.markdown("## Peace Terms Explorer")
-        st.caption(
-            "What each side of the 2025 talks on ending the war in Ukraine said it wants, and what analysts "
-            "expect would follow. Every claim shows its verbatim quote and source; text marked “our” is the project's wording."
-        )
-    with actions:
-        share.render(corpus)
-        layout.present_toggle()
+    # In a keyed container: app.css lets the actions drop under the title when zoomed in.
+    with st.container(key="app_header"):
+        title, actions = st.columns([3, 1], vertical_alignment="center")
+        with title:
+            st.markdown("## Peace Terms Explorer")
+            st.caption(
+                "What each side of the 2025 talks on ending the war in Ukraine said it wants, and what analysts "
+                "expect would follow. Every claim shows its verbatim quote and source; text marked “our” is the project's wording."
+            )
+        with actions:
+            share.render(corpus)
+            layout.present_toggle()
 
 problems = st.session_state.get(state.PROBLEMS)
 if problems:
