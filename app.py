@@ -11,7 +11,7 @@ from components.text import md
 # starts the sidebar closed on a phone, so a shared link shows the result first.
 st.set_page_config(
     page_title="Peace Terms Explorer",
-    page_icon=str(layout.ICON),
+    page_icon=layout.ICON_URL,
     layout="wide",
     initial_sidebar_state="auto",
 )

@@ -16,7 +16,9 @@ from engine import Corpus
 from . import state
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
-ICON = ASSETS / "icon.png"  # the page icon, served by the app itself (works offline)
+# The page icon: static/icon.png, served by the app itself (server.enableStaticServing), so it
+# shows offline; a URL costs nothing per rerun, where a file path is read and registered anew.
+ICON_URL = "/app/static/icon.png"
 STYLE = ASSETS / "app.css"  # every page: cards and tables that reflow on narrow screens
 PRESENT_STYLE = ASSETS / "present.css"  # present mode: no sidebar, large text, cards 2x2
 
