@@ -7,12 +7,14 @@ import streamlit as st
 from components import build, cached, errors, layout, sidebar, share, state
 from components.text import md
 
+# The icon is a file the app serves itself (no font or emoji CDN: it shows offline). "auto"
+# starts the sidebar closed on a phone, so a shared link shows the result first.
 st.set_page_config(
     page_title="Peace Terms Explorer",
-    page_icon=":material/balance:",
+    page_icon=layout.ICON_URL,
     layout="wide",
     # The class board is for a projector: no sidebar.
-    initial_sidebar_state="collapsed" if st.query_params.get("view") == "board" else "expanded",
+    initial_sidebar_state="collapsed" if st.query_params.get("view") == "board" else "auto",
 )
 
 loaded = cached.corpus_or_faults()
@@ -21,7 +23,7 @@ if isinstance(loaded, tuple):
     st.stop()
 corpus = loaded
 
-state.init(corpus)
+state.sync(corpus)
 state.apply_pending(corpus)
 if st.session_state[state.VIEW] == "board":
     from components import classroom_board
@@ -29,17 +31,30 @@ if st.session_state[state.VIEW] == "board":
     classroom_board.render(corpus)
     state.write_url(corpus)
     st.stop()
+presenting = state.present(corpus)
+layout.page_style(presenting)
+# The sidebar is drawn in present mode too (hidden by the style): its widgets hold the scenario.
 sidebar.render(corpus)
 
-title, actions = st.columns([3, 1], vertical_alignment="center")
-with title:
-    st.markdown("## Peace Terms Explorer")
-    st.caption(
-        "What each side of the 2025 talks on ending the war in Ukraine said it wants, and what analysts "
-        "expect would follow. Every claim shows its verbatim quote and source; text marked “our” is the project's wording."
-    )
-with actions:
-    share.render(corpus)
+if presenting:
+    # One row that wraps at any zoom: the stepper, the link, the way out of present mode.
+    with st.container(horizontal=True, vertical_alignment="center", key="present_bar"):
+        layout.preset_stepper(corpus)
+        share.render(corpus)
+        layout.present_toggle()
+else:
+    # In a keyed container: app.css lets the actions drop under the title when zoomed in.
+    with st.container(key="app_header"):
+        title, actions = st.columns([3, 1], vertical_alignment="center")
+        with title:
+            st.markdown("## Peace Terms Explorer")
+            st.caption(
+                "What each side of the 2025 talks on ending the war in Ukraine said it wants, and what analysts "
+                "expect would follow. Every claim shows its verbatim quote and source; text marked “our” is the project's wording."
+            )
+        with actions:
+            share.render(corpus)
+            layout.present_toggle()
 
 problems = st.session_state.get(state.PROBLEMS)
 if problems:
@@ -65,6 +80,10 @@ elif view == "sources":
     from components import sources
 
     sources.render(corpus)
+elif view == "method":
+    from components import method
+
+    method.render(corpus)
 elif view == "class":
     from components import classroom
 
@@ -73,10 +92,6 @@ elif view == "guide":
     from components import classroom_guide
 
     classroom_guide.render(corpus)
-elif view == "method":
-    from components import method
-
-    method.render(corpus)
 else:
     build.render(corpus)
 

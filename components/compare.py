@@ -1,4 +1,10 @@
-"""The Compare view: two to four scenarios side by side, their terms, verdicts and analysts' matches."""
+"""The Compare view: two to four scenarios side by side, their terms, verdicts and analysts' matches.
+
+Columns are headed by the scenarios' names (short_names), verdicts are coloured chips with an
+icon and words (colour is never the only cue), and a scenario is listed once: picking the same
+scenario twice (e.g. "Your scenario" and the preset it equals, with "Select all") keeps the
+first and says so.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +13,66 @@ import streamlit as st
 
 from engine import Corpus, tables
 from engine.compare import Comparison
-from engine.query import BASELINE, CURRENT, MAX_COMPARE, spec_for, spec_label
+from engine.query import BASELINE, CURRENT, MAX_COMPARE, scenario_from_spec, spec_for, spec_label
 
 from . import cached, charts, layout, state
 from .claims import by_term_then_strength_positions, demand_body
 from .text import md
 
-LETTERS = "ABCD"
-VERDICT_ICON = {"red_line_crossed": "⊘", "some_demands_unmet": "⚠", "all_demands_met": "✓", "no_demands": "–"}
+NOTICE = "_compare_notice"  # what the last change to the picker dropped, shown once
+# A chip per verdict (Streamlit's badge directive): colour, icon and the verdict's own words.
+VERDICT_CHIP = {
+    "red_line_crossed": ("red", ":material/block:"),
+    "some_demands_unmet": ("orange", ":material/warning:"),
+    "all_demands_met": ("green", ":material/check_circle:"),
+    "no_demands": ("gray", ":material/remove:"),
+}
+
+
+def chip(verdict: str, words: str) -> str:
+    """A verdict as a coloured badge with an icon and words (Markdown; `words` is escaped)."""
+    colour, icon = VERDICT_CHIP.get(verdict, ("gray", ":material/help:"))
+    return f":{colour}-badge[{icon} {md(words)}]"
+
+
+def short_names(corpus: Corpus, specs: list[str]) -> list[str]:
+    """Column headers: each scenario's short name, unique ("Kyiv's terms + 1 change")."""
+    names: list[str] = []
+    for spec in specs:
+        base, *overrides = spec.split("~")
+        name = "Your scenario" if base == CURRENT else "Baseline" if base == BASELINE else corpus.preset(base).title
+        if overrides:
+            name += f" + {len(overrides)} change{'s' if len(overrides) > 1 else ''}"
+        n, unique = 2, name
+        while unique in names:
+            unique, n = f"{name} ({n})", n + 1
+        names.append(unique)
+    return names
+
+
+def same_scenarios(corpus: Corpus, specs: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """`specs` with each scenario listed once, and the (dropped, kept) pairs of those that repeat."""
+    current = state.scenario(corpus)
+    kept: list[str] = []
+    seen: dict[tuple, str] = {}
+    dropped: list[tuple[str, str]] = []
+    for spec in specs:
+        key = tuple(scenario_from_spec(corpus, spec, current).values())
+        if key in seen:
+            dropped.append((spec, seen[key]))
+        else:
+            seen[key] = spec
+            kept.append(spec)
+    return kept, dropped
+
+
+def _on_pick(corpus: Corpus) -> None:
+    """Callback of the picker: list each scenario once, and say which were the same."""
+    kept, dropped = same_scenarios(corpus, list(st.session_state.get(state.COMPARE, [])))
+    st.session_state[state.COMPARE] = kept
+    st.session_state[NOTICE] = [
+        f"“{_label(corpus, d)}” is the same scenario as “{_label(corpus, k)}”: listed once." for d, k in dropped
+    ]
 
 
 def _label(corpus: Corpus, spec: str) -> str:
@@ -42,6 +100,8 @@ def _picker(corpus: Corpus) -> list[str]:
         key=state.COMPARE,
         max_selections=MAX_COMPARE,
         persist_state="session",
+        on_change=_on_pick,
+        args=(corpus,),
         help="'Your scenario' follows the controls in the sidebar. 'Keep a copy' adds your scenario as it stands now, so you can change the controls and compare.",
     )
     current_spec = spec_for(corpus, state.scenario(corpus))
@@ -56,86 +116,89 @@ def _picker(corpus: Corpus) -> list[str]:
     return specs
 
 
-def _terms_table(cmp: Comparison, letters: list[str], only: bool) -> None:
+def _terms_table(cmp: Comparison, names: list[str], only: bool) -> None:
     rows = []
     for t in cmp.terms:
         if only and not t.differs:
             continue
         # st.table reads Markdown in its cells: data text is escaped.
         row = {"Term": ("◆ " if t.differs else "") + md(t.label)}
-        row.update({letter: md(label) for letter, label in zip(letters, t.option_labels)})
+        row.update({name: md(label) for name, label in zip(names, t.option_labels)})
         rows.append(row)
     n = sum(t.differs for t in cmp.terms)
     st.caption(f"{n} of {len(cmp.terms)} terms differ. ◆ marks a term whose option differs between the scenarios.")
     if rows:
-        st.table(pd.DataFrame(rows)[["Term", *letters]], hide_index=True)
+        st.table(pd.DataFrame(rows)[["Term", *names]], hide_index=True)
     else:
         st.info("These scenarios set every term the same way.")
 
 
-def _verdicts_table(cmp: Comparison, letters: list[str]) -> None:
+def _verdicts_table(cmp: Comparison, names: list[str]) -> None:
     rows = []
     for sd in cmp.sides:
         row = {"Side": ("◆ " if sd.differs else "") + md(sd.name)}
-        for i, letter in enumerate(letters):
+        for i, name in enumerate(names):
             crossed = len(sd.red_lines_crossed[i])
-            text = f"{VERDICT_ICON.get(sd.verdicts[i], '')} {sd.verdict_labels[i]}"
-            if crossed:
-                text += f" ({crossed})"
-            text += f" · {sd.satisfaction[i]:.0%} met"
+            words = sd.verdict_labels[i] + (f" ({crossed})" if crossed else "")
+            text = f"{chip(sd.verdicts[i], words)} {sd.satisfaction[i]:.0%} met"
             if i and (sd.gained[i] or sd.lost[i]):
-                text += f" · vs A: +{len(sd.gained[i])} / −{len(sd.lost[i])}"
-            row[letter] = md(text)
+                text += f" · +{len(sd.gained[i])} / −{len(sd.lost[i])} against the first"
+            row[name] = text
         rows.append(row)
-    st.table(pd.DataFrame(rows)[["Side", *letters]], hide_index=True)
+    st.table(pd.DataFrame(rows)[["Side", *names]], hide_index=True)
     st.caption(
-        "◆ the side's verdict or demands met change. ⊘ crosses a red line (how many positions) · ⚠ no red line crossed, some demands unmet · ✓ meets every demand. "
-        "% met = weighted share of the side's demands met. vs A: demands newly met / no longer met compared with A."
+        f"◆ the side's verdict or demands met change. A red line crossed names how many positions. "
+        f"% met = weighted share of the side's demands met. +N / −N: demands newly met / no longer met "
+        f"compared with the first scenario, {md(names[0])}."
     )
 
 
-def _changes(corpus: Corpus, cmp: Comparison, letters: list[str]) -> None:
-    """Each demand a scenario gains or loses against A, in full (quote, who, source)."""
-    box = layout.folded("Which demands each scenario gains or loses against A", key="x_cmp_changes")
+def _changes(corpus: Corpus, cmp: Comparison, names: list[str]) -> None:
+    """Each demand a scenario gains or loses against the first, in full (quote, who, source)."""
+    box = layout.folded(f"Which demands each scenario gains or loses against the first, {md(names[0])}", key="x_cmp_changes")
     if box is None:
         return
     with box:
         any_change = False
         for sd in cmp.sides:
-            for i, letter in enumerate(letters[1:], start=1):
+            for i, name in enumerate(names[1:], start=1):
                 if not (sd.gained[i] or sd.lost[i]):
                     continue
                 any_change = True
                 side = cmp.evaluations[i].side(sd.side)
                 positions = {p.id: p for p in (*side.positions_crossed, *side.positions_unmet, *side.positions_met)}
-                st.markdown(f"##### {md(sd.name)}: {letter} against A")
+                st.markdown(f"##### {md(sd.name)}: {md(name)} against {md(names[0])}")
                 for how, ids in (("Newly met in", sd.gained[i]), ("No longer met in", sd.lost[i])):
                     shown = by_term_then_strength_positions(corpus, [positions[x] for x in ids if x in positions])
                     if not shown:
                         continue
-                    st.markdown(f"**{how} {letter} ({len(shown)} position{'s' if len(shown) != 1 else ''})**")
+                    st.markdown(f"**{how} {md(name)} ({len(shown)} position{'s' if len(shown) != 1 else ''})**")
                     for pos in shown:
                         # every report of the position, each with its quote and who says it
                         with st.container(border=True):
                             for k, d in enumerate(pos.reports):
                                 if k:
                                     st.divider()
-                                demand_body(corpus, d, scenario_label=f"Scenario {letter}")
+                                demand_body(corpus, d, scenario_label=name)
         if not any_change:
-            st.write("No side gains or loses a demand against A.")
+            st.write("No side gains or loses a demand against the first scenario.")
 
 
 def render(corpus: Corpus) -> None:
     st.markdown("### Compare scenarios")
     specs = _picker(corpus)
+    for notice in st.session_state.pop(NOTICE, None) or []:
+        st.info(md(notice), icon=":material/filter_none:")
     if len(specs) < 2:
         st.info("Pick at least two scenarios to compare, for example 'Your scenario' and a starting point.")
         return
     current = state.scenario(corpus)
     uses_current = any(s.split("~")[0] == CURRENT for s in specs)
     cmp = cached.comparison(corpus, corpus.version, tuple(specs), cached.key(current) if uses_current else ())
-    letters = list(LETTERS[: len(specs)])
-    st.markdown("  \n".join(f"**{letter}** · {md(_label(corpus, s))}" for letter, s in zip(letters, specs)))
+    names = short_names(corpus, specs)
+    # The column names, and what each stands for where the name does not say it all.
+    legend = [f"**{md(n)}**" + (f" · {md(_label(corpus, s))}" if _label(corpus, s) != n else "") for n, s in zip(names, specs)]
+    st.markdown("  \n".join(legend))
 
     only = st.toggle(
         "Only what differs: the terms set differently, the predictions matched differently",
@@ -144,16 +207,21 @@ def render(corpus: Corpus) -> None:
     )
 
     st.markdown("#### The terms")
-    _terms_table(cmp, letters, only)
+    _terms_table(cmp, names, only)
 
     st.markdown("#### Each side's verdict")
-    _verdicts_table(cmp, letters)
-    _changes(corpus, cmp, letters)
+    _verdicts_table(cmp, names)
+    _changes(corpus, cmp, names)
 
     st.markdown("#### Analysts' predictions: share of conditions each scenario meets")
-    m = tables.match_matrix(cmp, only_differing=only, labels=letters)
+    m = tables.match_matrix(cmp, only_differing=only, labels=names)
     if m.row_labels:
-        charts.analysts_by_scenarios(corpus, m)
+        # A phone gets the chart's numbers as a table (app.css shows one of the two by width):
+        # a heatmap's labels cannot be read at 390 px.
+        with st.container(key="wide_only_match_chart"):
+            charts.analysts_by_scenarios(corpus, m)
+        with st.container(key="narrow_only_match_table"):
+            st.table(pd.DataFrame([{k: md(v) for k, v in row.items()} for row in m.rows()]), hide_index=True)
     else:
         st.info("Every prediction matches these scenarios equally.")
     st.caption("Outcome names are our labels. Open Build a scenario → Analysts' predictions for each prediction's quote and source.")

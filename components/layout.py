@@ -1,12 +1,33 @@
-"""Layout the views share: the row of buttons that picks what a view shows, and folded sections
-whose body is only built while open (a class opening the app at once gets lean pages)."""
+"""Layout the views share: the row of buttons that picks what a view shows, folded sections
+whose body is only built while open (a class opening the app at once gets lean pages), the page's
+style (assets/*.css, for what the theme in .streamlit/config.toml cannot say) and present mode's
+control to step through the starting points."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Mapping
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+
+from engine import Corpus
+
+from . import state
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+# The page icon: static/icon.png, served by the app itself (server.enableStaticServing), so it
+# shows offline; a URL costs nothing per rerun, where a file path is read and registered anew.
+ICON_URL = "/app/static/icon.png"
+STYLE = ASSETS / "app.css"  # every page: cards and tables that reflow on narrow screens
+PRESENT_STYLE = ASSETS / "present.css"  # present mode: no sidebar, large text, cards 2x2
+
+
+def page_style(presenting: bool) -> None:
+    """The page's own CSS (sent as style only: it takes no room on the page)."""
+    st.html(STYLE)
+    if presenting:
+        st.html(PRESENT_STYLE)
 
 
 def panel_picker(options: Mapping[str, str], key: str, label: str) -> str:
@@ -31,3 +52,25 @@ def folded(label: str, key: str) -> DeltaGenerator | None:
     """
     box = st.expander(label, key=key, on_change="rerun")
     return box if box.open else None
+
+
+def preset_stepper(corpus: Corpus) -> None:
+    """Present mode: Previous and Next through the starting points, and where we are (draw it
+    in a horizontal container)."""
+    ids = list(corpus.preset_ids)
+    chosen = state.preset(corpus)
+    at = ids.index(chosen) if chosen in ids else -1
+    st.button("Previous", key="present_prev", icon=":material/arrow_back:", on_click=state.step_preset, args=(corpus, -1))
+    st.button("Next", key="present_next", icon=":material/arrow_forward:", on_click=state.step_preset, args=(corpus, 1))
+    where = f"Starting point {at + 1} of {len(ids)}" if at >= 0 else f"Baseline · {len(ids)} starting points"
+    st.markdown(f"**{where}**", width="content")
+
+
+def present_toggle() -> None:
+    """Present mode on and off (present=1 in the link)."""
+    st.toggle(
+        "Present mode",
+        key=state.PRESENT,
+        help="For a projector: large text, no sidebar, the verdicts first; step through the starting points "
+        "with Previous and Next. In the link as present=1.",
+    )

@@ -20,7 +20,7 @@ def render(corpus: Corpus) -> None:
     with st.popover("Copy link · Download", icon=":material/share:"):
         st.markdown("**Copy link** — it opens this exact view, scenario and comparison included:")
         st.code(share_url(corpus), language=None, wrap_lines=True)
-        st.caption("Use the copy button at the right of the box. The address bar always holds the same link.")
+        st.caption("Copy it with the button at the top right of the box. The address bar always holds the same link.")
         current = state.scenario(corpus)
         preset = state.preset(corpus)
         title = tables.scenario_title(corpus, current, preset)

@@ -1,13 +1,19 @@
-"""The session's state and the address bar: read once from the URL, written back on every rerun.
+"""The session's state and the address bar, kept in step both ways.
 
-The URL contract is engine/query.py (one parameter per term, `preset`, `compare`); the app adds
-its own parameters, validated here (P_* below): `view`; for the build view `show` (the panel),
-`side` and `met`; for the compare view `diff`; for the sources view `show`, `seed`, `claim` and
-`q`; for the classroom views (components/classroom*.py) `class` (a join code) and `teacher` (the
-teacher key, only ever written into the teacher's own address bar, never into a link the app
-offers for sharing). Widgets hold the state under the session keys below; nothing per user lives at module
-level. Problems with a link are plain text quoting at most ECHO_MAX characters of it: escape
-them (components.text.md) to show them.
+engine/app_query.py reads a link into a view (and its problems) and writes a view as its
+shortest link; this module only applies them:
+
+- sync(corpus), first thing on every run: when the address is not the one the app last wrote
+  (a new session, the browser's Back or Forward), the view it holds is applied to the widgets'
+  session keys. A stale address (one the app wrote before, sent with a widget's rerun before the
+  browser had the newer one) is not re-applied unless the browser says it navigated.
+- apply_pending(corpus): applies an open_scenario() request (the one way to open a scenario).
+- write_url(corpus), last thing on every run: writes the view's short link when it changed.
+  Streamlit pushes a history entry for it, so Back undoes the last change and Forward redoes it.
+
+Widgets hold the state under the session keys below (SESSION_KEYS maps each app_query Param to
+its key); nothing per user lives at module level. Problems with a link are plain text quoting at
+most ECHO_MAX characters of it: escape them (components.text.md) to show them.
 """
 
 from __future__ import annotations
@@ -16,50 +22,19 @@ from typing import Any, Mapping
 
 import streamlit as st
 
-from engine import Corpus
-from engine.query import CURRENT, MAX_COMPARE, echo, parse_query, spec_for, spec_problem, to_query
-from engine.schema import REQUIRED_PRESETS
 from classroom.store import code_problem, normalise_code, teacher_key_problem
+from engine import Corpus
+from engine import app_query as aq
+from engine.app_query import AppView, DEFAULT_VIEW, MAX_SEARCH, PANELS, SOURCE_PANELS, VIEWS  # noqa: F401
+from engine.query import CURRENT, MAX_COMPARE, spec_for, spec_problem  # noqa: F401
 
-VIEWS = {
-    "build": "Build a scenario",
-    "compare": "Compare",
-    "landscape": "Landscape",
-    "sources": "Sources",
-    "method": "Method",
-}
-DEFAULT_VIEW = "build"
-# Views a link may open that the row of view buttons does not offer (the projector's board).
-LINK_VIEWS = {**VIEWS, "class": "Classroom", "guide": "Teacher's guide", "board": "Class board"}
-VIEWS = {**VIEWS, "class": "Classroom", "guide": "Teacher's guide"}
-PANELS = {
-    "verdicts": "Sides' verdicts",
-    "predictions": "Analysts' predictions",
-    "chart": "Overview chart",
-    "scenario": "The scenario and its basis",
-}
 DEFAULT_PANEL = "verdicts"
-SOURCE_PANELS = {"texts": "The texts", "quotes": "Every quote, searchable"}
 DEFAULT_SOURCE_PANEL = "texts"
-MAX_SEARCH = 200
 
-# The app's URL parameters (the terms, `preset` and `compare` are engine/query.py's).
-P_VIEW = "view"
-P_SHOW = "show"  # the panel of the build view (PANELS) or of the sources view (SOURCE_PANELS)
-P_SIDE = "side"
-P_MET = "met"  # build view, verdicts: "1" also lists the demands the scenario meets
-P_DIFF = "diff"  # compare view: "0" shows every term and prediction, not only those that differ
-P_SEED = "seed"
-P_CLAIM = "claim"
-P_SEARCH = "q"
-P_CLASS = "class"  # a class's join code (classroom views)
-P_TEACHER = "teacher"  # the teacher key: in the teacher's own address bar only
-APP_PARAMS = (P_VIEW, P_SHOW, P_SIDE, P_MET, P_DIFF, P_SEED, P_CLAIM, P_SEARCH, P_CLASS, P_TEACHER)
-FLAGS = {"1": True, "0": False}
-
-# Session keys; all but the last four are also the keys of the widgets that hold them.
+# Session keys; all but the last ones are also the keys of the widgets that hold them.
 PRESET = "preset"  # "" means no preset: every term starts at its default
 VIEW = "view"
+PRESENT = "present"
 BUILD_PANEL = "build_panel"
 SOURCES_PANEL = "sources_panel"
 SIDE = "side"
@@ -69,12 +44,57 @@ ONLY_DIFF = "only_diff"
 SEED = "seed"
 CLAIM = "claim"
 SEARCH = "q"
+PROBLEMS = "_url_problems"
+OPEN_REQUEST = "_open_scenario"  # open_scenario()'s request: {"scenario", "preset", "view"}
+LEGACY_OPEN_TERMS = "open_scenario"  # the Landscape also writes a bare {term: option} here: dropped
+_WRITTEN = "_url_written"  # the addresses this session wrote (or was opened at), newest last
+_HISTORY_MAX = 64
+_KEEP = "_url_keep"  # the link this session was just opened at reads without problems: left as typed
+
+# The classroom (components/classroom*.py) registers its views and parameters: `class` (a join
+# code) and `teacher` (the teacher key: only ever in the teacher's own address bar, never in a
+# link the app offers for sharing).
+P_VIEW, P_CLASS, P_TEACHER = "view", "class", "teacher"
 CLASS_CODE = "class_code"
 TEACHER_KEY = "teacher_key"
-PROBLEMS = "_url_problems"
-OPEN_REQUEST = "_open_scenario"  # holds open_scenario()'s request: {"scenario", "preset", "view"}
-OPEN_TERMS = "open_scenario"  # holds a bare {term: option} dict (the Landscape's key; it writes both)
-_READY = "_state_ready"
+_CLASS_VIEWS = frozenset({"class", "board", "guide"})
+
+
+def _read_code(corpus: Corpus, raw: str) -> str:
+    if raw and code_problem(raw):
+        raise aq.BadValue(f"Unknown class code '{aq.echo(raw)}': {code_problem(raw)}.")
+    return normalise_code(raw) if raw else ""
+
+
+def _read_teacher_key(corpus: Corpus, raw: str) -> str:
+    if raw and teacher_key_problem(raw):
+        raise aq.BadValue("The teacher key in the link is not valid: the board is shown without the teacher's controls.")
+    return raw
+
+
+aq.register_view("class", "Classroom")
+aq.register_view("guide", "Teacher's guide")
+aq.register_view("board", "Class board", link_only=True)
+aq.register_param(aq.Param(CLASS_CODE, P_CLASS, _read_code, lambda c: "", views=_CLASS_VIEWS))
+aq.register_param(aq.Param(TEACHER_KEY, P_TEACHER, _read_teacher_key, lambda c: "", views=frozenset({"class", "board"})))
+
+# app_query.Param.name -> the session key holding it; a new Param's key is its name.
+SESSION_KEYS = {
+    "view": VIEW,
+    "present": PRESENT,
+    "panel": BUILD_PANEL,
+    "side": SIDE,
+    "met": SHOW_MET,
+    "diff": ONLY_DIFF,
+    "sources_panel": SOURCES_PANEL,
+    "seed": SEED,
+    "claim": CLAIM,
+    "q": SEARCH,
+}
+
+
+def session_key(param_name: str) -> str:
+    return SESSION_KEYS.get(param_name, param_name)
 
 
 def term_key(term_id: str) -> str:
@@ -92,106 +112,76 @@ def preset(corpus: Corpus) -> str | None:
 
 
 def default_compare(corpus: Corpus, preset_id: str | None) -> list[str]:
-    """Your scenario against the first two required presets other than the one you start from."""
-    others = [p for p in REQUIRED_PRESETS if p in corpus.preset_ids and p != preset_id]
-    return [CURRENT, *others[:2]]
+    return aq.default_compare(corpus, preset_id)
 
 
-def _source_label(corpus: Corpus, source_id: str) -> str:
-    return corpus.sources[source_id].label
+def present(corpus: Corpus | None = None) -> bool:
+    return bool(st.session_state.get(PRESENT))
 
 
-def _flag(extras: Mapping[str, str], param: str, default: bool, meaning: str, problems: list[str]) -> bool:
-    raw = extras.get(param)
-    if raw is None:
-        return default
-    if raw not in FLAGS:
-        problems.append(f"Unknown value '{echo(raw)}' for '{param}' (1 or 0): {meaning}.")
-        return default
-    return FLAGS[raw]
+# --- Applying a view --------------------------------------------------------------------------------
 
 
-def init(corpus: Corpus) -> None:
-    """Set the state up once per session from the URL; keep it consistent with the corpus after."""
+def current_view(corpus: Corpus) -> AppView:
+    """The view the session holds, as app_query knows it."""
     ss = st.session_state
-    if not ss.get(_READY):
-        params = {k: st.query_params.get_all(k) for k in st.query_params}
-        parsed = parse_query(corpus, params, passthrough=APP_PARAMS)
-        problems = list(parsed.problems)
-        extras = parsed.extras
+    values = {p.name: ss.get(session_key(p.name), p.default(corpus)) for p in aq.PARAMS}
+    return AppView(scenario(corpus), preset(corpus), list(ss.get(COMPARE, [])), values)
 
-        ss[PRESET] = parsed.preset or ""
-        for t, option in parsed.scenario.items():
-            ss[term_key(t)] = option
 
-        view = extras.get(P_VIEW, DEFAULT_VIEW)
-        if view not in LINK_VIEWS:
-            problems.append(f"Unknown view '{echo(view)}': showing {VIEWS[DEFAULT_VIEW]}.")
-            view = DEFAULT_VIEW
-        ss[VIEW] = view
+def apply(corpus: Corpus, view: AppView) -> None:
+    """Set the widgets' session keys to `view` (before any widget is drawn)."""
+    ss = st.session_state
+    ss[PRESET] = view.preset or ""
+    for t, option in view.scenario.items():
+        ss[term_key(t)] = option
+    ss[COMPARE] = list(view.compare)
+    for p in aq.PARAMS:
+        ss[session_key(p.name)] = view.values.get(p.name, p.default(corpus))
 
-        ss[BUILD_PANEL], ss[SOURCES_PANEL] = DEFAULT_PANEL, DEFAULT_SOURCE_PANEL
-        panel = extras.get(P_SHOW)
-        panels, panel_key = (SOURCE_PANELS, SOURCES_PANEL) if view == "sources" else (PANELS, BUILD_PANEL)
-        if panel is not None and panel not in panels:
-            problems.append(f"Unknown panel '{echo(panel)}': showing {next(iter(panels.values()))}.")
-        elif panel is not None:
-            ss[panel_key] = panel
-        elif view == "sources" and extras.get(P_SEARCH):
-            ss[SOURCES_PANEL] = "quotes"
 
-        side = extras.get(P_SIDE)
-        if side is not None and side not in corpus.side_ids:
-            problems.append(f"Unknown side '{echo(side)}': showing {corpus.sides[0].name}.")
-            side = None
-        ss[SIDE] = side or corpus.side_ids[0]
-        ss[SHOW_MET] = _flag(extras, P_MET, False, "the demands met stay folded away", problems)
-        ss[ONLY_DIFF] = _flag(extras, P_DIFF, True, "showing only what differs", problems)
+def _address() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The address the browser sent with this run, in a comparable form."""
+    qp = st.query_params
+    return tuple(sorted((k, tuple(qp.get_all(k))) for k in qp))
 
-        # The passage asked for decides the text: `seed` only matters without a valid `claim`.
-        claim = extras.get(P_CLAIM) or ""
-        claim_source = None
-        if claim:
-            try:
-                claim_source = corpus.claim(claim).source
-            except KeyError:
-                problems.append(f"Unknown claim '{echo(claim)}': no passage is singled out.")
-                claim = ""
-        seed = extras.get(P_SEED)
-        if seed is not None and seed not in corpus.sources:
-            shown = "the text of the passage asked for" if claim_source else "the first text"
-            problems.append(f"Unknown source '{echo(seed)}': showing {shown}.")
-            seed = None
-        if claim_source and seed is not None and seed != claim_source:
-            problems.append(
-                f"The passage '{claim}' is in “{_source_label(corpus, claim_source)}”, not in "
-                f"“{_source_label(corpus, seed)}”: showing the text it is in."
-            )
-        ss[SEED] = claim_source or seed or next(iter(corpus.sources))
-        ss[CLAIM] = claim
 
-        search = extras.get(P_SEARCH, "")
-        if len(search) > MAX_SEARCH:
-            problems.append(f"The search text was longer than {MAX_SEARCH} characters: cut short.")
-            search = search[:MAX_SEARCH]
-        ss[SEARCH] = search
+def _as_address(query: Mapping[str, str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple(sorted((k, (v,)) for k, v in query.items()))
 
-        # `compare=` (empty) is an empty comparison; no `compare` at all, the default one.
-        code, teacher = extras.get(P_CLASS, ""), extras.get(P_TEACHER, "")
-        if code and code_problem(code):
-            problems.append(f"Unknown class code '{echo(code)}': {code_problem(code)}.")
-            code = ""
-        if teacher and (teacher_key_problem(teacher) or not code):
-            problems.append("The teacher key in the link is not valid: the board is shown without the teacher's controls.")
-            teacher = ""
-        ss[CLASS_CODE], ss[TEACHER_KEY] = normalise_code(code) if code else "", teacher
 
-        ss[COMPARE] = list(parsed.compare) if parsed.compare_given else default_compare(corpus, parsed.preset)
-        ss[PROBLEMS] = problems
-        ss[_READY] = True
+def _history_navigation() -> bool:
+    """Whether the browser's Back or Forward started this run."""
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-    # Every run: fall back to defaults for anything the corpus does not know (a long-lived
-    # session may hold state from before a restart with other data) rather than fail.
+        ctx = get_script_run_ctx()
+        return bool(ctx and ctx.is_history_navigation)
+    except ImportError:  # a Streamlit without it: an address the app wrote is never re-applied
+        return False
+
+
+def sync(corpus: Corpus) -> None:
+    """Apply the address when it is not the one the app last wrote; keep the state valid."""
+    ss = st.session_state
+    address = _address()
+    written: list = ss.get(_WRITTEN) or []
+    first = not written
+    if first or (address != written[-1] and (address not in written or _history_navigation())):
+        view = aq.read_app_query(corpus, {k: list(v) for k, v in address})
+        apply(corpus, view)
+        ss[PROBLEMS] = view.problems
+        ss[_WRITTEN] = [*written, address][-_HISTORY_MAX:]
+        # A link that reads without problems stays as given (no history entry of its own);
+        # one with problems is rewritten as the nearest valid view.
+        ss[_KEEP] = not view.problems
+    _keep_valid(corpus)
+
+
+def _keep_valid(corpus: Corpus) -> None:
+    """Fall back to defaults for anything the corpus does not know (a long-lived session may hold
+    state from before a restart with other data) rather than fail."""
+    ss = st.session_state
     for t in corpus.terms:
         if ss.get(term_key(t.id)) not in t.option_ids:
             ss[term_key(t.id)] = t.default
@@ -202,12 +192,17 @@ def init(corpus: Corpus) -> None:
         ss[SIDE] = corpus.side_ids[0]
     if ss.get(SEED) not in corpus.sources:
         ss[SEED] = next(iter(corpus.sources))
-    if ss.get(VIEW) not in LINK_VIEWS:
+    if ss.get(VIEW) not in VIEWS and ss.get(VIEW) not in aq.LINK_ONLY_VIEWS:
         ss[VIEW] = DEFAULT_VIEW
     if ss.get(BUILD_PANEL) not in PANELS:
         ss[BUILD_PANEL] = DEFAULT_PANEL
     if ss.get(SOURCES_PANEL) not in SOURCE_PANELS:
         ss[SOURCES_PANEL] = DEFAULT_SOURCE_PANEL
+
+
+def init(corpus: Corpus) -> None:
+    """Kept for callers of the old name: sync()."""
+    sync(corpus)
 
 
 # --- Changing the scenario from code (callbacks, other views) ------------------------------------
@@ -219,96 +214,67 @@ def apply_preset(corpus: Corpus) -> None:
     base = corpus.preset(chosen).scenario if chosen else corpus.default_scenario()
     for t in corpus.term_ids:
         st.session_state[term_key(t)] = base[t]
+    # A comparison nobody chose (some starting point's default) follows the new starting point,
+    # so the link stays short.
+    defaults = [default_compare(corpus, p) for p in (None, *corpus.preset_ids)]
+    if st.session_state.get(COMPARE) in defaults:
+        st.session_state[COMPARE] = default_compare(corpus, chosen)
 
 
 def open_scenario(scenario: Mapping[str, str], preset_id: str | None = None, view: str = DEFAULT_VIEW) -> None:
-    """Ask the app to open a scenario on its next run (for other views, e.g. the Landscape).
+    """The one way to open a scenario from code (e.g. the Landscape's "Open this scenario").
 
     Safe to call anywhere: from a widget callback it takes effect on the run that follows; from
-    a view's body, follow it with `st.rerun()`. Unknown terms and options are ignored.
+    a view's body, follow it with `st.rerun()`. Terms left out take the preset's option (or
+    the nearest starting point's); unknown terms and options are ignored.
     """
     st.session_state[OPEN_REQUEST] = {"scenario": dict(scenario), "preset": preset_id or "", "view": view}
 
 
-def _pending_request() -> dict[str, Any] | None:
-    """The request to open a scenario, if any: open_scenario()'s, else a bare {term: option}.
-
-    Both keys are cleared: the Landscape writes the bare one and calls open_scenario() too.
-    """
-    req = st.session_state.pop(OPEN_REQUEST, None)
-    terms = st.session_state.pop(OPEN_TERMS, None)
-    if isinstance(req, dict):
-        return req
-    if isinstance(terms, dict):
-        return {"scenario": terms}
-    return None
-
-
 def apply_pending(corpus: Corpus) -> None:
     """Apply an open_scenario() request; runs before any widget is drawn."""
-    req = _pending_request()
-    if req is None:
+    req: Any = st.session_state.pop(OPEN_REQUEST, None)
+    st.session_state.pop(LEGACY_OPEN_TERMS, None)  # written alongside open_scenario(): not a second way
+    if not isinstance(req, dict):
         return
-    wanted = req.get("scenario") or {}
+    wanted = {k: v for k, v in (req.get("scenario") or {}).items() if k in corpus.term_ids}
     chosen = req.get("preset") or ""
-    if not chosen:
+    if chosen not in corpus.preset_ids:
         # Name the scenario after its nearest starting point ("Kyiv's terms, 2 terms changed").
-        full = {**corpus.default_scenario(), **{k: v for k, v in wanted.items() if k in corpus.term_ids}}
+        full = {**corpus.default_scenario(), **wanted}
+        chosen = ""
         if all(full[t.id] in t.option_ids for t in corpus.terms):
-            chosen = spec_for(corpus, full).split("~")[0]
-    base = corpus.preset(chosen).scenario if chosen in corpus.preset_ids else corpus.default_scenario()
-    st.session_state[PRESET] = chosen if chosen in corpus.preset_ids else ""
+            base = spec_for(corpus, full).split("~")[0]
+            chosen = base if base in corpus.preset_ids else ""
+    base = corpus.preset(chosen).scenario if chosen else corpus.default_scenario()
+    opened = {}
     for t in corpus.terms:
         option = wanted.get(t.id, base[t.id])
-        st.session_state[term_key(t.id)] = option if option in t.option_ids else base[t.id]
-    st.session_state[VIEW] = req.get("view") if req.get("view") in LINK_VIEWS else DEFAULT_VIEW
+        opened[t.id] = option if option in t.option_ids else base[t.id]
+    view = current_view(corpus)
+    view.scenario, view.preset = opened, chosen or None
+    view.values["view"] = req.get("view") if req.get("view") in VIEWS else DEFAULT_VIEW
+    apply(corpus, view)
 
 
 # --- The address bar --------------------------------------------------------------------------
 
 
 def query(corpus: Corpus, private: bool = True) -> dict[str, str]:
-    """The query parameters that reproduce the current view (`private=False`: the link to share,
-    which never holds the teacher key)."""
-    ss = st.session_state
-    # The comparison is always written, `compare=` when empty, so a reload keeps it empty.
-    out = to_query(corpus, scenario(corpus), preset(corpus), ss.get(COMPARE, []))
-    view = ss[VIEW]
-    out[P_VIEW] = view
-    if view == "build":
-        panel = ss.get(BUILD_PANEL, DEFAULT_PANEL)
-        if panel != DEFAULT_PANEL:
-            out[P_SHOW] = panel
-        if panel == "verdicts":
-            out[P_SIDE] = ss[SIDE]
-            if ss.get(SHOW_MET):
-                out[P_MET] = "1"
-    elif view == "compare":
-        if not ss.get(ONLY_DIFF, True):
-            out[P_DIFF] = "0"
-    elif view == "sources":
-        if ss.get(SOURCES_PANEL) == "quotes":
-            out[P_SHOW] = "quotes"
-            if ss.get(SEARCH):
-                out[P_SEARCH] = ss[SEARCH]
-        else:
-            out[P_SEED] = ss[SEED]
-            if ss.get(CLAIM):
-                out[P_CLAIM] = ss[CLAIM]
-    if ss.get(CLASS_CODE):
-        out[P_CLASS] = ss[CLASS_CODE]
-        if private and ss.get(TEACHER_KEY) and view in ("class", "board"):
-            out[P_TEACHER] = ss[TEACHER_KEY]
+    """The shortest query parameters that reproduce the current view (`private=False`: the link
+    to share, which never holds the teacher key)."""
+    out = aq.write_app_query(corpus, current_view(corpus))
+    if not private:
+        out.pop(P_TEACHER, None)
     return out
 
 
 def context_query(corpus: Corpus, source_id: str, claim_id: str = "") -> dict[str, str]:
     """The query of the Sources view showing a text, with a claim's passage singled out."""
-    ss = st.session_state
-    out = to_query(corpus, scenario(corpus), preset(corpus), ss.get(COMPARE, []))
-    out.update({P_VIEW: "sources", P_SEED: source_id})
-    if claim_id:
-        out[P_CLAIM] = claim_id
+    view = current_view(corpus)
+    view.values.update(view="sources", sources_panel=DEFAULT_SOURCE_PANEL, seed=source_id, claim=claim_id, q="")
+    out = aq.write_app_query(corpus, view)
+    out[aq.param("seed").key] = source_id  # said outright, though the claim decides it
     return out
 
 
@@ -321,7 +287,27 @@ def base_url() -> str | None:
 
 
 def write_url(corpus: Corpus) -> None:
-    """Put the whole state in the address bar (only when it changed, to keep reruns lean)."""
+    """Put the view's short link in the address bar when the view changed.
+
+    A link the session was just opened at is left as typed when it reads without problems (an
+    old long link stays long until the first change): rewriting it would add a history entry
+    that Back would only undo to the same view.
+    """
+    ss = st.session_state
     target = query(corpus)
-    if st.query_params.to_dict() != target:
+    address = _address()
+    if ss.pop(_KEEP, False) and aq.read_app_query(corpus, {k: list(v) for k, v in address}).same_view(current_view(corpus)):
+        return
+    if address != _as_address(target):
         st.query_params.from_dict(target)
+        written = [a for a in ss.get(_WRITTEN) or [] if a != _as_address(target)]
+        ss[_WRITTEN] = [*written, _as_address(target)][-_HISTORY_MAX:]
+
+
+def step_preset(corpus: Corpus, delta: int) -> None:
+    """Callback of present mode's Previous/Next: the next starting point, every term reset to it."""
+    ids = list(corpus.preset_ids)
+    chosen = preset(corpus)
+    at = ids.index(chosen) if chosen in ids else (-1 if delta > 0 else len(ids))
+    st.session_state[PRESET] = ids[(at + delta) % len(ids)]
+    apply_preset(corpus)

@@ -7,6 +7,7 @@
   by any number of `~term:option` overrides, e.g. `kyiv_terms~territory:freeze_line`.
   `compare=` with nothing after it is an empty comparison; no `compare` at all leaves the
   comparison to the reader (the app then offers its default).
+- A spec given twice is listed once, with a problem naming it.
 - Unknown keys and values are reported back in `problems`, never raised. Problems quote what
   the link held, cut to ECHO_MAX characters; they are plain text, so escape them for Markdown.
 """
@@ -101,6 +102,8 @@ def parse_query(
             err = spec_problem(corpus, spec)
             if err:
                 problems.append(f"Comparison item '{echo(spec)}' skipped: {err}.")
+            elif spec in compare:
+                problems.append(f"Comparison item '{echo(spec)}' skipped: it is already in the comparison.")
             elif len(compare) >= MAX_COMPARE:
                 problems.append(f"Comparison item '{echo(spec)}' skipped: at most {MAX_COMPARE} scenarios.")
             else:

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from engine import tables
 from engine.evaluate import evaluate, provenance
 from engine.compare import compare
+from engine.app_query import AppView, read_app_query
 from engine.query import ECHO_MAX, scenario_from_spec, spec_label
 
 from components.text import md
@@ -66,18 +67,24 @@ def url(at: AppTest) -> dict[str, str]:
     return {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
 
 
+def opens(corpus, at: AppTest) -> AppView:
+    """The view the address bar's link opens (the address holds only what differs from defaults)."""
+    view = read_app_query(corpus, url(at))
+    assert not view.problems, view.problems
+    return view
+
+
 # --- The URL contract ------------------------------------------------------------------------------
 
 
-def test_a_bare_link_opens_the_baseline_and_writes_the_whole_scenario(corpus):
+def test_a_bare_link_opens_the_baseline_and_stays_bare(corpus):
     at = open_app()
     assert not at.warning
-    q = url(at)
-    assert q["view"] == "build"
-    assert "preset" not in q
+    # Every term at its default, the build view: nothing differs, so the address holds nothing.
+    assert url(at) == {}
     for t in corpus.terms:
-        assert q[t.id] == t.default
         assert term_radio(at, t.id).value == t.default
+    assert opens(corpus, at).view == "build"
 
 
 def test_preset_link_shows_that_presets_verdicts(corpus):
@@ -97,9 +104,8 @@ def test_preset_link_shows_that_presets_verdicts(corpus):
     # The Kremlin's own terms cross none of Russia's red lines, whatever else they leave unmet.
     assert not ev.side("russia").red_lines_crossed
     assert "**0 red lines** crossed" in card(at, "Russia")
-    q = url(at)
-    assert q["preset"] == "kremlin_terms"
-    assert {t: q[t] for t in corpus.term_ids} == sc
+    assert url(at) == {"preset": "kremlin_terms"}  # the preset alone says the whole scenario
+    assert opens(corpus, at).scenario == sc
     assert at.selectbox(key="preset").value == "kremlin_terms"
 
 
@@ -118,9 +124,8 @@ def test_a_term_in_the_link_overrides_the_preset(corpus):
 def test_a_term_alone_takes_defaults_elsewhere(corpus):
     at = open_app(territory="recognise_current_line")
     assert not at.warning
-    q = url(at)
-    assert q["territory"] == "recognise_current_line"
-    assert all(q[t.id] == t.default for t in corpus.terms if t.id != "territory")
+    assert url(at) == {"territory": "recognise_current_line"}
+    assert opens(corpus, at).scenario == {**corpus.default_scenario(), "territory": "recognise_current_line"}
 
 
 def test_junk_in_the_link_is_named_and_the_nearest_valid_view_shown(corpus):
@@ -129,12 +134,12 @@ def test_junk_in_the_link_is_named_and_the_nearest_valid_view_shown(corpus):
     notice = at.warning[0].value
     for bad in ("'mars'", "'foo'", "'nope'", "'zzz'", "'nowhere'", "'moon'"):
         assert md(bad) in notice, bad
+    # The address is rewritten as the nearest valid view, holding only what differs from it.
     q = url(at)
-    assert "foo" not in q and "preset" not in q
-    assert q["territory"] == corpus.term("territory").default
-    assert q["view"] == "build"
-    assert q["compare"] == "current"
-    assert q["side"] == corpus.side_ids[0]
+    assert q == {"compare": "current"}
+    view = opens(corpus, at)
+    assert view.scenario == corpus.default_scenario()
+    assert view.view == "build" and view.values["side"] == corpus.side_ids[0]
     assert len([m for m in texts(at) if m.startswith("### ") and m[4:] in {s.name for s in corpus.sides}]) == 4
     # Dismissing the notice removes it.
     at.button(key="dismiss_problems").click().run()
@@ -187,11 +192,11 @@ def test_long_junk_is_cut_short_in_the_notice():
     assert len(notice) < 1000
 
 
-def test_an_empty_comparison_is_kept_empty():
+def test_an_empty_comparison_is_kept_empty(corpus):
     # `compare=` says "no scenarios": a reload must not bring the default three back.
     at = open_app(compare=",,,")
     assert not at.warning
-    assert url(at)["compare"] == ""
+    assert opens(corpus, at).compare == []
     at = open_app(view="compare", compare="")
     assert not at.warning
     assert at.multiselect(key="compare").value == []
@@ -199,16 +204,18 @@ def test_an_empty_comparison_is_kept_empty():
     assert any("at least two" in i.value for i in at.info)
 
 
-def test_clearing_the_comparison_writes_it_empty():
+def test_clearing_the_comparison_writes_it_empty(corpus):
     at = open_app(view="compare")
-    assert url(at)["compare"] == "current,kremlin_terms,kyiv_terms"
+    assert "compare" not in url(at)  # the default comparison
+    assert opens(corpus, at).compare == ["current", "kremlin_terms", "kyiv_terms"]
     at.multiselect(key="compare").set_value([]).run()
     assert url(at)["compare"] == ""
 
 
-def test_no_comparison_in_the_link_gives_the_default_one():
+def test_no_comparison_in_the_link_gives_the_default_one(corpus):
     at = open_app(preset="kremlin_terms")
-    assert url(at)["compare"] == "current,kyiv_terms,us_ceasefire"
+    assert at.session_state["compare"] == ["current", "kyiv_terms", "us_ceasefire"]
+    assert opens(corpus, at).compare == ["current", "kyiv_terms", "us_ceasefire"]
 
 
 # --- Building a scenario ----------------------------------------------------------------------------
@@ -233,8 +240,8 @@ def test_changing_the_preset_resets_every_term(corpus):
     at = open_app(preset="kremlin_terms", territory="restore_1991")
     at.selectbox(key="preset").set_value("kyiv_terms").run()
     q = url(at)
-    assert q["preset"] == "kyiv_terms"
-    assert {t: q[t] for t in corpus.term_ids} == corpus.preset("kyiv_terms").scenario
+    assert q["preset"] == "kyiv_terms" and not set(q) & set(corpus.term_ids)
+    assert opens(corpus, at).scenario == corpus.preset("kyiv_terms").scenario
     # No term differs from the new starting point, so there is nothing to reset.
     assert not [b for b in at.button if b.key == "reset_terms"]
 
@@ -242,7 +249,8 @@ def test_changing_the_preset_resets_every_term(corpus):
 def test_reset_button_returns_to_the_starting_point(corpus):
     at = open_app(preset="kyiv_terms", sanctions="lift_all")
     at.button(key="reset_terms").click().run()
-    assert url(at)["sanctions"] == corpus.preset("kyiv_terms").scenario["sanctions"]
+    assert "sanctions" not in url(at)
+    assert opens(corpus, at).scenario == corpus.preset("kyiv_terms").scenario
 
 
 def test_side_details_list_red_lines_with_quote_and_source(corpus):
@@ -332,7 +340,7 @@ def test_compare_view_from_the_link(corpus):
     body = "\n".join(texts(at))
     assert md(spec_label(corpus, "kyiv_terms~territory:freeze_line")) in body
     cmp = compare(corpus, [(s, scenario_from_spec(corpus, s, corpus.default_scenario())) for s in ("kremlin_terms", "kyiv_terms~territory:freeze_line")])
-    assert len(at.table) == 2  # the terms that differ, the verdicts
+    assert len(at.table) == 3  # the terms that differ, the verdicts, the matches (a phone's chart)
     assert len(at.table[0].value) == sum(t.differs for t in cmp.terms)
     assert len(at.table[1].value) == len(corpus.sides)
     assert len(at.get("plotly_chart")) == 1
@@ -397,7 +405,7 @@ def test_a_claim_opens_the_text_it_is_in(corpus):
     for params in ({}, {"seed": "nowhere"}):
         at = open_app(view="sources", claim=d.id, **params)
         assert at.selectbox(key="seed").value == d.source
-        assert url(at)["seed"] == d.source and url(at)["claim"] == d.id
+        assert url(at)["claim"] == d.id and opens(corpus, at).values["seed"] == d.source
         assert ":blue-background[" in "\n".join(texts(at))
     assert md("'nowhere'") in at.warning[0].value
 
@@ -409,7 +417,7 @@ def test_a_claim_from_another_text_is_named_and_its_text_shown(corpus):
     [notice] = at.warning
     assert md(f"'{d.id}'") in notice.value and md(corpus.sources[other].label) in notice.value
     assert at.selectbox(key="seed").value == d.source
-    assert url(at)["seed"] == d.source and url(at)["claim"] == d.id
+    assert url(at)["claim"] == d.id and opens(corpus, at).values["seed"] == d.source
     assert ":blue-background[" in "\n".join(texts(at))
     # The same text and its claim: nothing to say.
     at = open_app(view="sources", seed=d.source, claim=d.id)
@@ -419,8 +427,7 @@ def test_a_claim_from_another_text_is_named_and_its_text_shown(corpus):
 def test_sources_view_marks_the_passage_asked_for(corpus):
     d = next(x for x in corpus.demands if x.source == "radchenko_2025_02_13")
     at = open_app(view="sources", claim=d.id)
-    q = url(at)
-    assert q["seed"] == "radchenko_2025_02_13" and q["claim"] == d.id
+    assert url(at)["claim"] == d.id and opens(corpus, at).values["seed"] == "radchenko_2025_02_13"
     body = "\n".join(texts(at))
     assert ":blue-background[" in body and ":orange-background[" in body
     assert at.selectbox(key="seed").value == "radchenko_2025_02_13"
@@ -494,3 +501,118 @@ def test_link_escapes_its_label_and_its_target():
     from components.text import link
 
     assert link("[x](y)", "https://example.org/a b(c)<d>") == r"[\[x\]\(y\)](https://example.org/a%20b%28c%29%3Cd%3E)"
+
+
+# --- The address bar as the session's other input (issue #9) ----------------------------------------
+
+
+def test_an_address_the_app_did_not_write_is_applied(corpus):
+    # What the browser's Back or Forward does: the next run carries another address.
+    at = open_app(preset="kremlin_terms")
+    term_radio(at, "territory").set_value("freeze_line").run()
+    assert url(at) == {"preset": "kremlin_terms", "territory": "freeze_line"}
+    at.query_params.clear()
+    at.query_params["preset"] = "kyiv_terms"
+    at.query_params["view"] = "compare"
+    at.run()
+    assert at.selectbox(key="preset").value == "kyiv_terms"
+    assert at.session_state["view"] == "compare"
+    assert state_scenario(corpus, at) == corpus.preset("kyiv_terms").scenario
+    assert not at.warning
+
+
+def test_an_address_the_app_wrote_before_is_not_applied_again(corpus):
+    # A rerun that carries the address before the last change (the browser had not yet seen the
+    # newer one) must not undo the change: only the browser's Back/Forward re-applies it.
+    at = open_app(preset="kremlin_terms")
+    term_radio(at, "territory").set_value("freeze_line").run()
+    term_radio(at, "sanctions").set_value("lift_all").run()
+    at.query_params.clear()
+    at.query_params.update({"preset": "kremlin_terms", "territory": "freeze_line"})
+    at.run()
+    assert term_radio(at, "sanctions").value == "lift_all"
+
+
+def state_scenario(corpus, at: AppTest) -> dict[str, str]:
+    return {t: term_radio(at, t).value for t in corpus.term_ids}
+
+
+def test_landscapes_open_this_scenario_opens_exactly_that_scenario(corpus):
+    from engine.landscape import space_report
+
+    named = space_report(corpus)["closest"][1]["scenario"]  # the second: not merely the first drawn
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"view": "landscape", "preset": "kremlin_terms", "side": "ukraine"})
+    at.session_state["landscape_section"] = "closest"
+    at.run()
+    assert not at.exception
+    at.button(key="landscape_open_closest_1").click().run()
+    assert not at.exception
+    assert state_scenario(corpus, at) == dict(named)
+    assert at.session_state["view"] == "build"
+    view = opens(corpus, at)
+    assert view.scenario == dict(named) and view.view == "build"
+    # Named after its nearest starting point, and the side being read is kept.
+    assert view.values["side"] == "ukraine"
+    for sd in evaluate(corpus, dict(named)).sides:
+        assert VERDICT_WORDS[sd.verdict] in card(at, sd.name)
+    # The request is consumed: the next run does not open it again over a change.
+    term_radio(at, "territory").set_value("restore_1991").run()
+    assert term_radio(at, "territory").value == "restore_1991"
+
+
+@pytest.mark.parametrize(
+    "params, shown",
+    [
+        ({"compare": "kyiv_terms~territory:mars"}, r"kyiv\_terms\~territory\:mars"),
+        ({"compare": "a|b"}, r"a\|b"),
+        ({"x|y": "1"}, r"x\|y"),
+        ({"compare": "~~struck~~"}, r"\~\~struck\~\~"),
+    ],
+)
+def test_tildes_and_bars_in_a_notice_are_escaped(params, shown):
+    # `~~x~~` would strike text through and `|` could start a table: both are shown as typed.
+    at = open_app(**params)
+    [notice] = at.warning
+    assert shown in notice.value
+    assert not re.search(r"(?<!\\)[~|]", notice.value), notice.value
+
+
+def test_compare_heads_columns_with_the_scenarios_names(corpus):
+    at = open_app(view="compare", compare="kremlin_terms,kyiv_terms~territory:freeze_line,baseline")
+    names = [corpus.preset("kremlin_terms").title, corpus.preset("kyiv_terms").title + " + 1 change", "Baseline"]
+    assert list(at.table[0].value.columns) == ["Term", *names]
+    assert list(at.table[1].value.columns) == ["Side", *names]
+    cells = at.table[1].value[names[0]].tolist()
+    ev = evaluate(corpus, corpus.preset("kremlin_terms").scenario)
+    for sd, cell in zip(ev.sides, cells):
+        # A chip: colour, icon and the verdict's words.
+        assert re.match(r"^:(red|orange|green|gray)-badge\[:material/[a-z_]+: ", cell), cell
+        assert md(sd.verdict_label) in cell
+
+
+def test_the_same_scenario_twice_is_listed_once(corpus):
+    at = open_app(view="compare", compare="kyiv_terms,kyiv_terms")
+    [notice] = at.warning
+    assert "already in the comparison" in notice.value
+    assert at.multiselect(key="compare").value == ["kyiv_terms"]
+    # "Select all" while your scenario is Kyiv's terms: the preset is the same scenario.
+    at = open_app(view="compare", preset="kyiv_terms", compare="current,kremlin_terms")
+    at.multiselect(key="compare").set_value(["current", "kremlin_terms", "kyiv_terms", "baseline"]).run()
+    assert at.multiselect(key="compare").value == ["current", "kremlin_terms", "baseline"]
+    assert any("same scenario" in i.value for i in at.info)
+    assert url(at)["compare"] == "current,kremlin_terms,baseline"
+
+
+def test_present_mode_from_the_link_and_its_stepper(corpus):
+    at = open_app(preset="kremlin_terms", present="1")
+    assert at.toggle(key="present").value is True
+    ids = list(corpus.preset_ids)
+    at.button(key="present_next").click().run()
+    nxt = ids[(ids.index("kremlin_terms") + 1) % len(ids)]
+    assert url(at) == {"preset": nxt, "present": "1"}
+    assert state_scenario(corpus, at) == corpus.preset(nxt).scenario
+    at.button(key="present_prev").click().run()
+    assert url(at) == {"preset": "kremlin_terms", "present": "1"}
+    at.toggle(key="present").set_value(False).run()
+    assert "present" not in url(at)

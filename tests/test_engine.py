@@ -160,8 +160,15 @@ def test_query_reports_junk_and_keeps_a_valid_view(corpus):
 
 
 def test_query_caps_the_comparison_at_four(corpus):
-    parsed = parse_query(corpus, {"compare": ",".join(["kyiv_terms"] * 5)})
-    assert len(parsed.compare) == 4 and "at most 4" in parsed.problems[0]
+    five = ["kyiv_terms", "kremlin_terms", "baseline", "current", "us_ceasefire"]
+    parsed = parse_query(corpus, {"compare": ",".join(five)})
+    assert parsed.compare == five[:4] and "at most 4" in parsed.problems[0]
+
+
+def test_query_lists_a_comparison_item_once(corpus):
+    parsed = parse_query(corpus, {"compare": "kyiv_terms,kyiv_terms,current"})
+    assert parsed.compare == ["kyiv_terms", "current"]
+    assert parsed.problems == ["Comparison item 'kyiv_terms' skipped: it is already in the comparison."]
 
 
 def test_spec_round_trip(corpus):
