@@ -55,6 +55,8 @@ _KEEP = "_url_keep"  # the link this session was just opened at reads without pr
 # code) and `teacher` (the teacher key: only ever in the teacher's own address bar, never in a
 # link the app offers for sharing).
 P_VIEW, P_CLASS, P_TEACHER = "view", "class", "teacher"
+# The URL keys of app_query's parameters, by their old names (the views build links with them).
+P_SHOW, P_SIDE, P_MET, P_DIFF, P_SEED, P_CLAIM, P_SEARCH = "show", "side", "met", "diff", "seed", "claim", "q"
 CLASS_CODE = "class_code"
 TEACHER_KEY = "teacher_key"
 _CLASS_VIEWS = frozenset({"class", "board", "guide"})

@@ -83,14 +83,26 @@ def test_bad_values_are_named_and_defaults_kept(corpus, params, named):
 
 
 def test_a_new_parameter_is_one_entry_in_the_table(corpus, monkeypatch):
-    # How a classroom feature adds `class=<code>` on a view of its own: one Param, one view.
-    code = aq.Param("class", "class", lambda c, raw: raw.upper()[:8], lambda c: "", views=frozenset({"class"}))
+    # How a feature adds `demo=<code>` on a view of its own: one Param, one view.
+    code = aq.Param("demo", "demo", lambda c, raw: raw.upper()[:8], lambda c: "", views=frozenset({"demo"}))
     monkeypatch.setattr(aq, "PARAMS", [*aq.PARAMS, code])
-    monkeypatch.setitem(aq.VIEWS, "class", "Class")
-    view = read_app_query(corpus, {"view": "class", "class": "ab12"})
-    assert not view.problems and view.values["class"] == "AB12"
-    assert write_app_query(corpus, view) == {"view": "class", "class": "AB12"}
-    assert "class" not in write_app_query(corpus, aq.with_values(view, view="build"))
+    monkeypatch.setitem(aq.VIEWS, "demo", "Demo")
+    view = read_app_query(corpus, {"view": "demo", "demo": "ab12"})
+    assert not view.problems and view.values["demo"] == "AB12"
+    assert write_app_query(corpus, view) == {"view": "demo", "demo": "AB12"}
+    assert "demo" not in write_app_query(corpus, aq.with_values(view, view="build"))
+
+
+def test_the_classroom_registers_its_views_and_parameters(corpus):
+    from components import state  # noqa: F401  (registers them)
+
+    view = read_app_query(corpus, {"view": "board", "class": "abcd-234", "teacher": "k" * 43})
+    assert not view.problems
+    assert view.view == "board" and view.values[state.CLASS_CODE] == "ABCD234"
+    assert write_app_query(corpus, view) == {"view": "board", "class": "ABCD234", "teacher": "k" * 43}
+    bad = read_app_query(corpus, {"view": "class", "class": "ab12"})
+    assert len(bad.problems) == 1 and "'ab12'" in bad.problems[0] and bad.values[state.CLASS_CODE] == ""
+    assert "board" not in aq.VIEWS  # a link may open the board; the row of view buttons does not offer it
 
 
 def test_a_link_is_read_from_a_query_string_too(corpus):
