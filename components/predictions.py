@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from engine import Corpus
-from engine.evaluate import AnalystOutcome, Evaluation, PredictionResult, disagreements_here, predictions_by_outcome
+from engine.evaluate import AnalystOutcome, Evaluation, PredictionResult, disagreements_here, group_disagreements, predictions_by_outcome
 from engine.report import certainty_words
 
 from . import layout
@@ -145,15 +145,9 @@ def outcome_markdown(_corpus: Corpus, version: str, scenario: tuple[tuple[str, s
         parts.append("No analyst's prediction has every condition met by this scenario.")
     dis = disagreements_here(_corpus, evaluation, rows)
     if dis:
-        groups: dict[tuple[str, str], tuple[str, str, dict[str, None], dict[str, None]]] = {}
-        for d in dis:
-            x, y = sorted((d.a, d.b), key=lambda a: a.outcome)
-            g = groups.setdefault((x.outcome, y.outcome), (x.outcome_label, y.outcome_label, {}, {}))
-            g[2][x.analyst_name] = None
-            g[3][y.analyst_name] = None
         pairs = "\n".join(
-            f"- **{md(la)}** ({md(', '.join(na))}) *or* **{md(lb)}** ({md(', '.join(nb))})"
-            for la, lb, na, nb in groups.values()
+            f"- **{md(g.label_a)}** ({md(', '.join(g.names_a))}) *or* **{md(g.label_b)}** ({md(', '.join(g.names_b))})"
+            for g in group_disagreements(dis)
         )
         parts.insert(
             0,

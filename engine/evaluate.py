@@ -587,3 +587,25 @@ def disagreements_here(
             if x.analyst != y.analyst and corpus.outcomes_exclude(x.outcome, y.outcome):
                 out.append(Disagreement(x, y))
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class DisagreementGroup:
+    """The analysts on each side of one pair of excluding outcomes (names in order of appearance)."""
+
+    label_a: str
+    label_b: str
+    names_a: tuple[str, ...]
+    names_b: tuple[str, ...]
+
+
+def group_disagreements(disagreements: tuple[Disagreement, ...]) -> tuple[DisagreementGroup, ...]:
+    """Disagreements gathered by pair of outcomes, so each pair is named once (the view and the handout)."""
+    groups: dict[tuple[str, str], tuple[str, str, dict[str, None], dict[str, None]]] = {}
+    for d in disagreements:
+        x, y = sorted((d.a, d.b), key=lambda a: a.outcome)
+        g = groups.setdefault((x.outcome, y.outcome), (x.outcome_label, y.outcome_label, {}, {}))
+        g[2][x.analyst_name] = None
+        g[3][y.analyst_name] = None
+    return tuple(DisagreementGroup(la, lb, tuple(na), tuple(nb)) for la, lb, na, nb in groups.values())
+

@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 from typing import Iterable
 
-from .evaluate import Evaluation, PositionResult, SideResult, disagreements_here, evaluate, predictions_by_outcome
+from .evaluate import Evaluation, PositionResult, SideResult, disagreements_here, evaluate, group_disagreements, predictions_by_outcome
 from .load import Corpus
 from .report import certainty_words, corpus_extent
 
@@ -158,15 +158,9 @@ def _outcomes_html(corpus: Corpus, ev: Evaluation) -> str:
     out.append(f'<ul class="outcomes">{"".join(items)}</ul>' if items else "<p>No analyst's prediction has every condition met here.</p>")
     dis = disagreements_here(corpus, ev)
     if dis:
-        groups: dict[tuple[str, str], tuple[str, str, dict[str, None], dict[str, None]]] = {}
-        for d in dis:
-            x, y = sorted((d.a, d.b), key=lambda a: a.outcome)
-            g = groups.setdefault((x.outcome, y.outcome), (x.outcome_label, y.outcome_label, {}, {}))
-            g[2][x.analyst_name] = None
-            g[3][y.analyst_name] = None
         lines = "".join(
-            f"<li><b>{_e(la)}</b> ({_names(_e(n) for n in na)}) or <b>{_e(lb)}</b> ({_names(_e(n) for n in nb)})</li>"
-            for la, lb, na, nb in groups.values()
+            f"<li><b>{_e(g.label_a)}</b> ({_names(_e(n) for n in g.names_a)}) or <b>{_e(g.label_b)}</b> ({_names(_e(n) for n in g.names_b)})</li>"
+            for g in group_disagreements(dis)
         )
         out.append(f"<p><b>Where analysts disagree</b> (own forecasts whose outcomes cannot both happen):</p><ul class=\"outcomes\">{lines}</ul>")
     return "".join(out)

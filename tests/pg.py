@@ -12,12 +12,13 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
+
+from .conftest import free_port
 
 SKIP_NOTE = (
     "no Postgres to test against: install Debian's postgresql (apt-get install postgresql) and "
@@ -30,12 +31,6 @@ def _bindir() -> Path | None:
         if Path(d, "initdb").exists() and Path(d, "pg_ctl").exists():
             return Path(d)
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +52,7 @@ def postgres_server():
             pytest.skip("running as root without a `postgres` user to run the cluster as")
         os.chown(root, pw.pw_uid, pw.pw_gid)
         as_user = ["runuser", "-u", "postgres", "--"]
-    data, port = root / "data", _free_port()
+    data, port = root / "data", free_port()
 
     def run(*cmd: str) -> None:
         subprocess.run([*as_user, *cmd], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=root)

@@ -4,12 +4,7 @@ the board shows the deal by itself (its fragment refreshes), then the teacher re
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
@@ -17,8 +12,8 @@ from classroom.store import DATABASE_URL_ENV, ClassStore
 from components.verdicts import VERDICT_WORDS
 from engine.evaluate import evaluate
 
-from .conftest import ROOT
-from .test_browser import CHROMIUM, TIMEOUT_MS, _free_port
+from .conftest import running_app
+from .test_browser import CHROMIUM, TIMEOUT_MS
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (CI installs it)")
 
@@ -26,36 +21,10 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's ch
 @pytest.fixture(scope="module")
 def class_app(tmp_path_factory):
     db_url = f"sqlite:///{tmp_path_factory.mktemp('classdb')}/classes.sqlite3"
-    port = _free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", DATABASE_URL_ENV: db_url}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                pytest.fail(f"streamlit did not start:\n{out}")
-            time.sleep(0.3)
+    with running_app({DATABASE_URL_ENV: db_url}) as base:
         store = ClassStore(db_url)
         yield base, store
         store.dispose()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")
