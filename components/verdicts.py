@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from engine import Corpus
+from engine.report import certainty_words
 from engine.evaluate import Evaluation, SideResult, moved, moved_words
 from engine.landscape import what_would_it_take
 
@@ -276,6 +277,12 @@ def positions_markdown(corpus: Corpus, side_name: str, items, scenario_label: st
                 f"\n\n:gray[:material/format_quote:] {quoted}  \n"
                 f"— {md(r.provenance.phrase(side_name))} · {md(src.label if src else r.source)} · {context_link(prefix, r.source, r.id)}"
             )
+            if r.certainty != pos.certainty and certainty_words(r.certainty):
+                block += f"  \nThis report's hedge: {md(certainty_words(r.certainty))}"
+            if r.reason:
+                # Why the coding departs from a codebook rule for this report (ours), e.g. a
+                # softer wording that takes its position's strength.
+                block += f"  \n*Our coding note:* {md(r.reason)}"
         block += f"\n\n*Our summary:* {md(head.summary)}"
         blocks.append(block)
     return "\n\n---\n\n".join(blocks)

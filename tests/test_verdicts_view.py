@@ -283,3 +283,16 @@ def test_markup_in_the_data_is_shown_literally_on_the_cards(tmp_path, monkeypatc
     values = texts(at)
     assert not re.search(r"(?<!\\)<img", "\n".join(values))  # only ever backslash-escaped
     assert any("\\<img src\\=x onerror\\=alert\\(1\\)\\> \\*\\*Rus\\*\\*" in v for v in values)
+
+
+def test_each_report_shows_our_coding_note_where_it_has_one(corpus):
+    from components.text import md as md_
+    from components.verdicts import positions_markdown
+
+    ev = evaluate(corpus, corpus.preset("kyiv_terms").scenario)
+    russia = ev.side("russia")
+    noted = [r for p in russia.positions_crossed for r in p.reports if r.reason]
+    assert noted, "the data has reports whose coding departs from a rule, with a reason"
+    text = positions_markdown(corpus, "Russia", russia.positions_crossed)
+    for r in noted:
+        assert f"*Our coding note:* {md_(r.reason)}" in text
