@@ -28,6 +28,14 @@ sessions come in over a few seconds and each clicks on average every --lecture-t
 against the unloaded p50 (one session alone, measured just before) and the server CPU per
 click. Target: p95 within 3x the unloaded p50 for 200 sessions clicking every 5 s.
 
+With --lesson N, each app target then runs a lesson (bench/loadgen/lesson.py): a class created
+in the store the server uses (a fresh SQLite file for servers this tool starts), its board open
+with the teacher link and refreshing every 4 s (the fragment reruns the browser's timer asks
+for), and N groups that join through the Join form, change a term or two and press Submit over
+--lesson-duration seconds. It reports the board's refresh cost (server CPU, bytes, ms per
+refresh, with the board alone before and after the groups), the groups' reruns p50/p95/max and
+the submissions landed in the store against those attempted.
+
 Every phase also reports the CPU used by the server, by this tool and by other processes
 (`cpu.other_pct`: a shared machine disturbs the figures; --quiet-wait waits for a quiet one).
 Then it closes the sessions and, after --settle seconds, samples the server's memory. RSS
@@ -49,6 +57,7 @@ Examples
   python bench/load.py --variant 'tuned=--runner.postScriptGC false' --variant 'default='
   python bench/load.py --url http://127.0.0.1:8080 --pid 1234,1235 --no-floor   # running server(s)
   python bench/load.py --sessions '' --no-floor --lecture 200                  # the lecture hall only
+  python bench/load.py --sessions '' --no-floor --lesson 30                    # a lesson: board and 30 groups
 
 Only loopback targets are accepted. Every loop is bounded: sessions x reruns messages, a
 per-rerun --timeout and a per-phase deadline.
