@@ -55,6 +55,7 @@ class _Board:
         self.s = s
         self.refreshes: list[tuple[float, int, float]] = []  # (finished at, bytes, ms sent -> finished)
         self.error: BaseException | None = None
+        self.stopping = False
 
     async def refresh_loop(self) -> None:
         try:
@@ -62,10 +63,11 @@ class _Board:
                 raise SessionFailed("no_auto_rerun", "the board announced no st.fragment(run_every=...)")
             fid, interval = next(iter(self.s.auto_reruns.items()))
             due = time.perf_counter() + interval
-            while True:
+            while not self.stopping:
                 delay = due - time.perf_counter()
                 if delay > 0:
-                    await asyncio.sleep(delay)
+                    await asyncio.sleep(min(delay, 0.2))
+                    continue
                 due += interval
                 r = await self.s.rerun(fragment_id=fid)
                 if self.s.last_status != "FINISHED_FRAGMENT_RUN_SUCCESSFULLY":
@@ -183,10 +185,11 @@ async def run_lesson(
     await asyncio.sleep(board_alone)
     cpu_full = meter.stop()
     full = board.since(t_full)
-    listener.cancel()
+    # a flag, not cancel(): Python 3.11's wait_for can swallow a cancel that meets a finished recv
+    board.stopping = True
     try:
-        await listener
-    except asyncio.CancelledError:
+        await asyncio.wait_for(listener, args.timeout + 5)
+    except asyncio.TimeoutError:
         pass
     if board.error is not None:
         fail(board.error, "board")
