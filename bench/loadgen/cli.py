@@ -28,6 +28,14 @@ sessions come in over a few seconds and each clicks on average every --lecture-t
 against the unloaded p50 (one session alone, measured just before) and the server CPU per
 click. Target: p95 within 3x the unloaded p50 for 200 sessions clicking every 5 s.
 
+With --lesson N, each app target then runs a lesson (bench/loadgen/lesson.py): a class created
+in the store the server uses (a fresh SQLite file for servers this tool starts), its board open
+with the teacher link and refreshing every 4 s (the fragment reruns the browser's timer asks
+for), and N groups that join through the Join form, change a term or two and press Submit over
+--lesson-duration seconds. It reports the board's refresh cost (server CPU, bytes, ms per
+refresh, with the board alone before and after the groups), the groups' reruns p50/p95/max and
+the submissions landed in the store against those attempted.
+
 Every phase also reports the CPU used by the server, by this tool and by other processes
 (`cpu.other_pct`: a shared machine disturbs the figures; --quiet-wait waits for a quiet one).
 Then it closes the sessions and, after --settle seconds, samples the server's memory. RSS
@@ -49,6 +57,7 @@ Examples
   python bench/load.py --variant 'tuned=--runner.postScriptGC false' --variant 'default='
   python bench/load.py --url http://127.0.0.1:8080 --pid 1234,1235 --no-floor   # running server(s)
   python bench/load.py --sessions '' --no-floor --lecture 200                  # the lecture hall only
+  python bench/load.py --sessions '' --no-floor --lesson 30                    # a lesson: board and 30 groups
 
 Only loopback targets are accepted. Every loop is bounded: sessions x reruns messages, a
 per-rerun --timeout and a per-phase deadline.
@@ -115,6 +124,15 @@ def build_parser() -> argparse.ArgumentParser:
                         "(app targets only; default: off)")
     p.add_argument("--lecture-think", type=float, default=5.0, help="mean seconds between one session's clicks (default: 5)")
     p.add_argument("--lecture-duration", type=float, default=60.0, help="seconds the lecture hall lasts (default: 60)")
+    p.add_argument("--lesson", type=int, default=0, metavar="N",
+                   help="after the phases, a lesson: the class board refreshing on the projector and N groups joining, "
+                        "changing a term or two and submitting, all over the websocket (app targets only; default: off)")
+    p.add_argument("--lesson-duration", type=float, default=60.0, help="seconds the groups' part of the lesson lasts (default: 60)")
+    p.add_argument("--lesson-board-alone", type=float, default=12.0,
+                   help="seconds the board refreshes alone first, for its CPU per refresh (default: 12)")
+    p.add_argument("--lesson-database-url", default="",
+                   help="the class database (default: a fresh SQLite file, given to the servers this tool starts as "
+                        "PEACE_TERMS_DATABASE_URL; with --url: $PEACE_TERMS_DATABASE_URL, which the server must share)")
     p.add_argument("--mode", choices=("click", "query"), default="click",
                    help="steady/burst reruns: `click` changes one widget the app drew (a term radio mostly, "
                         "sometimes the preset or view), keeping the address bar's query string, as a browser does; "
@@ -172,10 +190,22 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         signal.signal(signal.SIGTERM, stop_all)
         signal.signal(signal.SIGINT, stop_all)
     sessions = [int(x) for x in args.sessions.split(",") if x.strip()]
-    if any(n < 1 for n in sessions) or args.reruns < 1 or args.lecture < 0:
-        raise SystemExit("--sessions, --reruns and --lecture must be positive")
-    if not sessions and not args.lecture:
-        raise SystemExit("nothing to run: give --sessions or --lecture")
+    if any(n < 1 for n in sessions) or args.reruns < 1 or args.lecture < 0 or args.lesson < 0:
+        raise SystemExit("--sessions, --reruns, --lecture and --lesson must be positive")
+    if not sessions and not args.lecture and not args.lesson:
+        raise SystemExit("nothing to run: give --sessions, --lecture or --lesson")
+    lesson_env: dict[str, str] = {}
+    if args.lesson and not args.lesson_database_url:
+        import os
+
+        if args.url:
+            args.lesson_database_url = os.environ.get("PEACE_TERMS_DATABASE_URL", "")
+            if not args.lesson_database_url:
+                raise SystemExit("--lesson with --url: give --lesson-database-url (the database the server uses)")
+        else:
+            args.lesson_database_url = f"sqlite:///{tempfile.mkdtemp(prefix='st-lesson-')}/classes.sqlite3"
+    if args.lesson and not args.url:
+        lesson_env["PEACE_TERMS_DATABASE_URL"] = args.lesson_database_url
     for u in (args.url, args.floor_url):
         if u:
             check_loopback(u)
@@ -220,7 +250,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         for name, script, flags, env in variants:
             if not (Path(args.cwd) / script).exists() and not script.exists():
                 raise SystemExit(f"app script not found: {script}")
-            targets[name] = run_target(name, args, scen, sessions, script=script, flags=flags, env=env, log_dir=log_dir)
+            targets[name] = run_target(name, args, scen, sessions, script=script, flags=flags, env={**lesson_env, **env}, log_dir=log_dir)
     report["elapsed_s"] = round(time.time() - t0, 1)
     floors = [f for f in ("floor", "floor+nodelay") if f in targets]
     for fl in floors:
@@ -231,10 +261,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         for name, r in report[key].items():
             print(f"  {name}: single-session p50 x{fmt(r['single_session_p50'], 2)} (target <= 1.2), "
                   f"50-session throughput x{fmt(r['throughput_50'], 2)} (target >= 0.7)")
+    extras = ("lecture", "lesson")
     report["errors"] = sum(p["errors"] for t in targets.values() for p in t["phases"]) + sum(
-        t["warmup"]["errors"] + (t["lecture"]["errors"] if t.get("lecture") else 0) for t in targets.values())
+        t["warmup"]["errors"] + sum(t[x]["errors"] for x in extras if t.get(x)) for t in targets.values())
     report["exceptions"] = sum(p["exceptions"] for t in targets.values() for p in t["phases"]) + sum(
-        t["warmup"]["exceptions"] + (t["lecture"]["exceptions"] if t.get("lecture") else 0) for t in targets.values())
+        t["warmup"]["exceptions"] + sum(t[x]["exceptions"] for x in extras if t.get(x)) for t in targets.values())
     print(f"total errors {report['errors']}, exceptions {report['exceptions']}; {report['elapsed_s']} s", flush=True)
     if report["errors"] or report["exceptions"] or args.keep_logs:
         print(f"server logs: {log_dir}", flush=True)

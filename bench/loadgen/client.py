@@ -80,6 +80,11 @@ class Session:
     _seen: dict[str, tuple[str, list[str], str | None]] = field(default_factory=dict)
     _cached_widgets: dict[str, Any] = field(default_factory=dict)
     clicks: dict[str, int] = field(default_factory=dict)
+    # every widget drawn so far, by id: kind, label, form id (text inputs, buttons ... for forms)
+    named: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    first_msg_at: float = 0.0  # when the last finished run's first message came
+    last_status: str = ""  # the last script_finished status's name
+    auto_reruns: dict[str, float] = field(default_factory=dict)  # fragment id -> run_every seconds
 
     async def connect(self) -> None:
         from websockets.asyncio.client import connect
@@ -119,14 +124,29 @@ class Session:
             if up:
                 self.upstreams.add(up)
 
-    async def send_rerun(self, query_string: str | None = None, click: tuple[str, str, str] | None = None) -> float:
-        """Send a rerun: a link opened (`query_string`) or a click (`(widget id, kind, option)`)."""
+    def find_widget(self, kind: str, *, key: str | None = None, label: str | None = None) -> str | None:
+        """The id of a drawn widget of `kind` with user key `key` (ids end in `-<key>`) or label `label`."""
+        for wid, (k, lab, _) in self.named.items():
+            if k == kind and ((key is not None and wid.endswith("-" + key)) or (label is not None and lab == label)):
+                return wid
+        return None
+
+    async def send_rerun(
+        self, query_string: str | None = None, click: tuple[str, str, str] | None = None,
+        states: list[tuple[str, str, Any]] | None = None, fragment_id: str = "",
+    ) -> float:
+        """Send a rerun: a link opened (`query_string`), a click (`(widget id, kind, option)`) or
+        other widget values (`states`: `(widget id, WidgetState field, value)`, e.g. a form's text
+        inputs and its submit button's `trigger_value`)."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
 
         msg = BackMsg()
         if query_string is not None:
             self.query_string = query_string
         msg.rerun_script.query_string = self.query_string
+        if fragment_id:  # the browser's timer for st.fragment(run_every=...)
+            msg.rerun_script.fragment_id = fragment_id
+            msg.rerun_script.is_auto_rerun = True
         if click is not None:
             wid, kind, option = click
             w = msg.rerun_script.widget_states.widgets.add()
@@ -138,6 +158,10 @@ class Session:
             k, opts, _ = self.widgets[wid]
             self.widgets[wid] = (k, opts, option)
             self.clicks[kind] = self.clicks.get(kind, 0) + 1
+        for wid, fld, value in states or ():
+            w = msg.rerun_script.widget_states.widgets.add()
+            w.id = wid
+            setattr(w, fld, value)
         msg.rerun_script.cached_message_hashes.extend(self.cache.keys())
         t0 = time.perf_counter()
         try:
@@ -167,6 +191,8 @@ class Session:
                 raise SessionFailed("protocol", "text frame")
             nbytes += len(data)
             nmsgs += 1
+            if nmsgs == 1:
+                self.first_msg_at = time.perf_counter()
             m = ForwardMsg()
             m.ParseFromString(data)
             kind = m.WhichOneof("type")
@@ -182,10 +208,16 @@ class Session:
             elif kind == "new_session":
                 self.max_cached_age = m.new_session.config.max_cached_message_age or 2
                 self._seen = {}
+            elif kind == "auto_rerun":
+                self.auto_reruns[m.auto_rerun.fragment_id] = m.auto_rerun.interval
             elif kind == "page_info_changed":
                 self.query_string = m.page_info_changed.query_string
             elif kind == "delta":
                 el = m.delta.new_element if m.delta.HasField("new_element") else None
+                if el is not None:
+                    w = getattr(el, el.WhichOneof("type") or "", None)
+                    if w is not None and getattr(w, "id", "") and hasattr(w, "label"):
+                        self.named[w.id] = (el.WhichOneof("type"), w.label, getattr(w, "form_id", ""))
                 if el is not None and el.WhichOneof("type") in CLICKABLE:
                     noted = self._note_widget(el)
                     if noted and m.metadata.cacheable and m.hash:
@@ -201,6 +233,7 @@ class Session:
                     self.exceptions.append(f"compile {e.type}: {e.message}"[:300])
             elif kind == "script_finished":
                 status = m.script_finished
+                self.last_status = ForwardMsg.ScriptFinishedStatus.Name(status)
                 if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                     self.exceptions.append("script_finished: compile error")
                 if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
@@ -253,8 +286,11 @@ class Session:
         choices = [o for o in opts if o != value] or opts
         return wid, kind, rng.choice(choices)
 
-    async def rerun(self, query_string: str | None = None, click: tuple[str, str, str] | None = None) -> RunResult:
-        t0 = await self.send_rerun(query_string, click)
+    async def rerun(
+        self, query_string: str | None = None, click: tuple[str, str, str] | None = None,
+        states: list[tuple[str, str, Any]] | None = None, fragment_id: str = "",
+    ) -> RunResult:
+        t0 = await self.send_rerun(query_string, click, states, fragment_id)
         return await self.finish_run(t0)
 
     async def interact(self, mode: str, rng: random.Random, query_string: str) -> RunResult:

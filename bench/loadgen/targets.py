@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .lecture import print_lecture, run_lecture
+from .lesson import print_lesson, run_lesson
 from .phases import run_phase
 from .procstats import RssSampler, pids_listening_on
 from .report import print_phase
@@ -57,6 +58,13 @@ def run_target(
                 lec["server_log_tracebacks"] = _tracebacks(server.log_path)
             rec["lecture"] = lec
             print_lecture(label, lec)
+        if getattr(args, "lesson", 0) and not label.startswith("floor"):
+            les = asyncio.run(run_lesson(url, args.lesson, args.lesson_duration, args.lesson_board_alone,
+                                         args.lesson_database_url, scen, args, sampler))
+            if (les["exceptions"] or les["errors"]) and server and server.log_path:
+                les["server_log_tracebacks"] = _tracebacks(server.log_path)
+            rec["lesson"] = les
+            print_lesson(label, les)
     finally:
         sampler.stop()
         if server:
