@@ -198,17 +198,25 @@ class _Reader:
     def fault(self, file: str, line: int, code: str, ident: str, message: str) -> None:
         self.faults.append(Fault(file, line, code, ident, message))
 
+    def parse(self, path: Path) -> tuple[bool, Any]:
+        """Hash a YAML file into the data version and parse it: (True, data), or (False, None)
+        with the syntax error recorded as E001 at its line."""
+        self.digest.update(path.read_bytes())
+        try:
+            return True, load_yaml(path)
+        except YamlError as exc:
+            self.fault(self.rel(path), exc.line, "E001", "", exc.message)
+            return False, None
+
     def read(self, path: Path, key: str, model: type[R]) -> list[R]:
         """Read the list under `key` in one file, one record at a time, keeping the good ones."""
         rel = self.rel(path)
         if not path.exists():
             self.fault(rel, 0, "E012", "", "the file is missing")
             return []
-        self.digest.update(rel.encode() + b"\0" + path.read_bytes())
-        try:
-            raw = load_yaml(path)
-        except YamlError as exc:
-            self.fault(rel, exc.line, "E001", "", exc.message)
+        self.digest.update(rel.encode() + b"\0")
+        ok, raw = self.parse(path)
+        if not ok:
             return []
         if raw is None:
             raw = LineDict()
@@ -300,14 +308,10 @@ def _read_release(rd: _Reader, path: Path) -> s.Release | None:
     """The data release, if the project has one (the test fixtures need not)."""
     if not path.exists():
         return None
-    rel = rd.rel(path)
-    rd.digest.update(path.read_bytes())
-    try:
-        raw = load_yaml(path)
-    except YamlError as exc:
-        rd.fault(rel, exc.line, "E001", "", exc.message)
+    ok, raw = rd.parse(path)
+    if not ok:
         return None
-    return rd.record(rel, raw, getattr(raw, "line", 1), s.Release)
+    return rd.record(rd.rel(path), raw, getattr(raw, "line", 1), s.Release)
 
 
 def load_corpus(root: Path | str | None = None) -> Corpus:
@@ -350,12 +354,7 @@ def _load(root: Path) -> tuple[Corpus, list[Fault]]:
     groups: list[s.Group] = []
     terms: list[s.Term] = []
     if terms_path.exists():
-        rd.digest.update(terms_path.read_bytes())
-        try:
-            raw = load_yaml(terms_path)
-        except YamlError as exc:
-            rd.fault(rd.rel(terms_path), exc.line, "E001", "", exc.message)
-            raw = None
+        _, raw = rd.parse(terms_path)
         if isinstance(raw, LineDict):
             rel = rd.rel(terms_path)
             groups = rd.records(rel, raw, "groups", s.Group, allowed=("terms",))
@@ -382,11 +381,8 @@ def _load(root: Path) -> tuple[Corpus, list[Fault]]:
     claim_files = sorted((data / "claims").glob("*.yaml"))
     for path in claim_files:
         rel = rd.rel(path)
-        rd.digest.update(path.read_bytes())
-        try:
-            raw = load_yaml(path)
-        except YamlError as exc:
-            rd.fault(rel, exc.line, "E001", "", exc.message)
+        ok, raw = rd.parse(path)
+        if not ok:
             continue
         if raw is None:
             continue
