@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from engine import Corpus, tables
+from engine.handout import handout_html
 
 from . import cached, state
 from .text import app_link
@@ -15,8 +16,46 @@ def share_url(corpus: Corpus) -> str:
     return app_link(state.query(corpus, private=False), state.base_url())
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def handout(_corpus: Corpus, version: str, scenario: cached.ScenarioKey, preset: str | None, title: str, link: str) -> str:
+    return handout_html(_corpus, dict(scenario), preset, title=title, link=link)
+
+
+def handout_button(target, corpus: Corpus, current: dict[str, str], preset: str | None, title: str, key: str = "dl_handout") -> None:
+    """The printable handout's download button in `target` (st, a row, a popover): built only when clicked."""
+    skey = cached.key(current)
+    link = share_url(corpus)
+    target.download_button(
+        "Handout to print (1–2 pages, HTML)",
+        data=lambda: handout(corpus, corpus.version, skey, preset, title, link),
+        file_name=f"{tables.file_stem(corpus, current, preset)}-handout.html",
+        mime="text/html",
+        key=key,
+        on_click="ignore",
+        icon=":material/print:",
+        help="Open it in a browser and print: the terms, each side's verdict with its key quotes, "
+        "what analysts expect, the sources, this link and the data version.",
+    )
+
+
+def report_button(target, corpus: Corpus, current: dict[str, str], preset: str | None, title: str, key: str = "dl_report_build") -> None:
+    """The full report's download button (Markdown): every position and prediction with every quote."""
+    skey = cached.key(current)
+    target.download_button(
+        "Full report (Markdown)",
+        # A callable: the report is only built when someone clicks.
+        data=lambda: cached.report(corpus, corpus.version, skey, preset, title),
+        file_name=f"{tables.file_stem(corpus, current, preset)}.md",
+        mime="text/markdown",
+        key=key,
+        on_click="ignore",
+        icon=":material/download:",
+        help="Every position and prediction with every quote, and the sources.",
+    )
+
+
 def render(corpus: Corpus) -> None:
-    """A 'Copy link · Download' popover: the link with a copy button, and the Markdown handout."""
+    """A 'Copy link · Download' popover: the link with a copy button, the handout and the full report."""
     with st.popover("Copy link · Download", icon=":material/share:"):
         st.markdown("**Copy link** — it opens this exact view, scenario and comparison included:")
         st.code(share_url(corpus), language=None, wrap_lines=True)
@@ -24,15 +63,5 @@ def render(corpus: Corpus) -> None:
         current = state.scenario(corpus)
         preset = state.preset(corpus)
         title = tables.scenario_title(corpus, current, preset)
-        key = cached.key(current)
-        st.download_button(
-            "Download this scenario's report (Markdown)",
-            # A callable: the report is only built when someone clicks.
-            data=lambda: cached.report(corpus, corpus.version, key, preset, title),
-            file_name=f"{tables.file_stem(corpus, current, preset)}.md",
-            mime="text/markdown",
-            key="dl_report",
-            on_click="ignore",
-            icon=":material/download:",
-        )
-        st.caption("A classroom handout: each side's verdict with the quotes, the analysts' predictions and the sources.")
+        handout_button(st, corpus, current, preset, title, key="dl_handout_share")
+        report_button(st, corpus, current, preset, title, key="dl_report")

@@ -346,7 +346,7 @@ def test_compare_view_from_the_link(corpus):
     assert len(at.get("plotly_chart")) == 1
     assert url(at)["compare"] == "kremlin_terms,kyiv_terms~territory:freeze_line"
     assert url(at)["view"] == "compare"
-    assert [b.label for b in at.get("download_button")] == ["Download this scenario's report (Markdown)", "Download the comparison (CSV)"]
+    assert [b.label for b in at.get("download_button")] == ["Handout to print (1–2 pages, HTML)", "Full report (Markdown)", "Download the comparison (CSV)"]
 
 
 def test_keep_a_copy_pins_the_current_scenario(corpus):
