@@ -15,10 +15,9 @@ import asyncio
 import random
 import time
 from typing import Any
-from urllib.parse import urlsplit
 
-from .client import Session, SessionFailed
-from .phases import lat_stats
+from .client import Session
+from .phases import ErrorTally, lat_stats, ws_endpoint
 from .procstats import CpuMeter, RssSampler
 from .scenarios import Scenarios
 
@@ -32,15 +31,9 @@ TARGET_RATIO = 3.0
 UNLOADED_CLICKS = 30
 
 
-def _ws(base_url: str) -> tuple[str, str, int]:
-    parts = urlsplit(base_url)
-    host, port = parts.hostname or "127.0.0.1", parts.port or 80
-    return f"ws://{host}:{port}{parts.path.rstrip('/')}/_stcore/stream", host, port
-
-
 async def unloaded_p50(base_url: str, scen: Scenarios, args: argparse.Namespace, clicks: int = UNLOADED_CLICKS) -> float | None:
     """One session alone: open a link, then click `clicks` times with a short pause."""
-    ws_url, host, port = _ws(base_url)
+    ws_url, host, port = ws_endpoint(base_url)
     s = Session(ws_url, host, port, args.timeout, not args.no_http)
     rng = random.Random(args.seed * 31)
     lat = []
@@ -59,15 +52,8 @@ async def unloaded_p50(base_url: str, scen: Scenarios, args: argparse.Namespace,
 async def run_lecture(
     base_url: str, n: int, think: float, duration: float, scen: Scenarios, args: argparse.Namespace, sampler: RssSampler
 ) -> dict[str, Any]:
-    ws_url, host, port = _ws(base_url)
-    errors: dict[str, int] = {}
-    samples: list[str] = []
-
-    def fail(e: BaseException) -> None:
-        kind = e.kind if isinstance(e, SessionFailed) else type(e).__name__
-        errors[kind] = errors.get(kind, 0) + 1
-        if len(samples) < 5:
-            samples.append(str(e)[:300])
+    ws_url, host, port = ws_endpoint(base_url)
+    fail = ErrorTally()
 
     base_p50 = await unloaded_p50(base_url, scen, args)
     rss_before = sampler.mark()
@@ -138,9 +124,7 @@ async def run_lecture(
         "server_cpu_ms_per_click": round(cpu["server_cpu_s"] * 1000 / len(lat), 2) if lat and sampler.pids else None,
         "clicks_per_s": round(len(lat) / elapsed, 2) if elapsed > 0 else None,
         "late_clicks": late,
-        "errors": sum(errors.values()),
-        "error_kinds": errors,
-        "error_samples": samples,
+        **fail.fields(),
         "exceptions": sum(len(s.exceptions) for s in sessions),
         "exception_samples": sorted({e for s in sessions for e in s.exceptions})[:5],
         "cpu": cpu,

@@ -32,8 +32,7 @@ import time
 from typing import Any
 
 from .client import Session, SessionFailed
-from .lecture import _ws
-from .phases import lat_stats
+from .phases import ErrorTally, lat_stats, ws_endpoint
 from .procstats import CpuMeter, RssSampler
 
 # The fields of a lesson record (a report's targets.<name>.lesson), a contract like LECTURE_FIELDS.
@@ -89,15 +88,8 @@ async def run_lesson(
 ) -> dict[str, Any]:
     from classroom.store import ClassStore
 
-    ws_url, host, port = _ws(base_url)
-    errors: dict[str, int] = {}
-    samples: list[str] = []
-
-    def fail(e: BaseException, where: str) -> None:
-        kind = e.kind if isinstance(e, SessionFailed) else type(e).__name__
-        errors[kind] = errors.get(kind, 0) + 1
-        if len(samples) < 5:
-            samples.append(f"{where}: {str(e)[:300]}")
+    ws_url, host, port = ws_endpoint(base_url)
+    fail = ErrorTally()
 
     store = ClassStore(db_url)
     info, key = store.create_class("Load lesson")
@@ -246,9 +238,7 @@ async def run_lesson(
         "server_cpu_ms_per_group_rerun": (
             round(cpu["server_cpu_s"] * 1000 / (len(group_all) + len(join_lat)), 1)
             if group_all and sampler.pids else None),
-        "errors": sum(errors.values()),
-        "error_kinds": errors,
-        "error_samples": samples,
+        **fail.fields(),
         "exceptions": sum(len(s.exceptions) for s in sessions),
         "exception_samples": sorted({e for s in sessions for e in s.exceptions})[:5],
         "cpu": cpu,

@@ -18,6 +18,30 @@ from .client import RunResult, Session, SessionFailed
 from .procstats import CpuMeter, RssSampler, wait_quiet
 from .scenarios import Scenarios
 
+
+class ErrorTally:
+    """Failed sessions and reruns by kind, with the first few messages (every phase reports them)."""
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, int] = {}
+        self.samples: list[str] = []
+
+    def __call__(self, e: BaseException, where: str = "") -> None:
+        kind = e.kind if isinstance(e, SessionFailed) else type(e).__name__
+        self.kinds[kind] = self.kinds.get(kind, 0) + 1
+        if len(self.samples) < 5:
+            self.samples.append(f"{where}: {str(e)[:300]}" if where else str(e)[:300])
+
+    def fields(self) -> dict[str, Any]:
+        return {"errors": sum(self.kinds.values()), "error_kinds": self.kinds, "error_samples": self.samples}
+
+
+def ws_endpoint(base_url: str) -> tuple[str, str, int]:
+    """The app's websocket address, host and port, from its base URL."""
+    parts = urlsplit(base_url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    return f"ws://{host}:{port}{parts.path.rstrip('/')}/_stcore/stream", host, port
+
 # The fields every phase record carries (a report's targets.<name>.phases[]), the fields of its
 # rss_mb, and of each latency summary (its load, its burst).
 PHASE_FIELDS = (
@@ -58,18 +82,8 @@ async def run_phase(
     base_url: str, n: int, reruns: int, burst: bool, scen: Scenarios, args: argparse.Namespace,
     sampler: RssSampler,
 ) -> dict[str, Any]:
-    parts = urlsplit(base_url)
-    host, port = parts.hostname or "127.0.0.1", parts.port or 80
-    prefix = parts.path.rstrip("/")
-    ws_url = f"ws://{host}:{port}{prefix}/_stcore/stream"
-    errors: dict[str, int] = {}
-    error_samples: list[str] = []
-
-    def fail(e: BaseException) -> None:
-        kind = e.kind if isinstance(e, SessionFailed) else type(e).__name__
-        errors[kind] = errors.get(kind, 0) + 1
-        if len(error_samples) < 5:
-            error_samples.append(str(e)[:300])
+    ws_url, host, port = ws_endpoint(base_url)
+    fail = ErrorTally()
 
     gc.collect()
     quiet = wait_quiet(args.quiet_wait)
@@ -208,9 +222,7 @@ async def run_phase(
         "reruns_per_s": round(done / steady_s, 2) if steady_s > 0 and done else 0.0,
         "bytes_per_rerun": round(nbytes / done) if done else None,
         "msgs_per_rerun": round(nmsgs / done, 1) if done else None,
-        "errors": sum(errors.values()),
-        "error_kinds": errors,
-        "error_samples": error_samples,
+        **fail.fields(),
         "exceptions": len(exc_list),
         "exception_samples": sorted(set(exc_list))[:5],
         "warnings": sum(s.warnings for s in sessions),
