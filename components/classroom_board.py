@@ -37,14 +37,6 @@ PRESENT_CSS = """
 """
 
 
-def _class(store: ClassStore, code: str) -> ClassInfo | None:
-    try:
-        return store.find_class(code)
-    except ClassNotFound as exc:
-        st.warning(f"Class {md(code)}: {md(str(exc))}", icon=":material/link_off:")
-        return None
-
-
 def _leave() -> None:
     st.session_state[state.VIEW] = "class"
 
@@ -180,7 +172,7 @@ def render(corpus: Corpus) -> None:
         if problems:
             st.warning("Some of this link could not be used:\n" + "\n".join(f"- {md(p)}" for p in problems), icon=":material/link_off:")
         store = cs.store()
-        info = _class(store, code) if (store is not None and code) else None
+        info = cv.find(store, code) if (store is not None and code) else None
         if info is None:
             if not code:
                 st.info("No class is open on this board: start or join one on the Classroom page.", icon=":material/school:")
