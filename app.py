@@ -47,10 +47,11 @@ else:
     with st.container(key="app_header"):
         title, actions = st.columns([3, 1], vertical_alignment="center")
         with title:
-            st.markdown("## Peace Terms Explorer")
-            st.caption(
-                "What each side of the 2025 talks on ending the war in Ukraine said it wants, and what analysts "
-                "expect would follow. Every claim shows its verbatim quote and source; text marked “our” is the project's wording."
+            # One element (the page is drawn on every rerun): the title and, in small type, what it is.
+            st.markdown(
+                "## Peace Terms Explorer\n\n:small[What each side of the 2025 talks on ending the war in Ukraine said it "
+                "wants, and what analysts expect would follow. Every claim shows its verbatim quote and source; text "
+                "marked “our” is the project's wording.]"
             )
         with actions:
             share.render(corpus)

@@ -1,5 +1,6 @@
 """The Build view: the scenario's verdicts at a glance, what moved, what analysts expect would
-follow, the handout to take away, then one panel of detail."""
+follow, then one panel of detail. (The handout and the full report are in the header's
+"Copy link · Download", on every view.)"""
 
 from __future__ import annotations
 
@@ -7,15 +8,8 @@ import streamlit as st
 
 from engine import Corpus, tables
 
-from . import cached, charts, layout, predictions, scenario as scenario_panel, share, state, verdicts
+from . import cached, charts, layout, predictions, scenario as scenario_panel, state, verdicts
 from .text import md
-
-
-def take_away(corpus: Corpus, current: dict[str, str], preset: str | None, title: str) -> None:
-    """The printable handout (HTML, one or two pages) and the full report (Markdown), side by side."""
-    row = st.container(horizontal=True)
-    share.handout_button(row, corpus, current, preset, title)
-    share.report_button(row, corpus, current, preset, title)
 
 
 def render(corpus: Corpus) -> None:
@@ -27,7 +21,6 @@ def render(corpus: Corpus) -> None:
     verdicts.what_moved(corpus, ev)
     verdicts.cards(corpus, ev, preset)
     predictions.by_outcome(corpus, ev)
-    take_away(corpus, current, preset, title)
     panel = layout.panel_picker(state.PANELS, state.BUILD_PANEL, "Show")
     if panel == "predictions":
         predictions.render(corpus, ev)

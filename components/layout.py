@@ -5,6 +5,7 @@ control to step through the starting points."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Mapping
 
@@ -23,11 +24,15 @@ STYLE = ASSETS / "app.css"  # every page: cards and tables that reflow on narrow
 PRESENT_STYLE = ASSETS / "present.css"  # present mode: no sidebar, large text, cards 2x2
 
 
+@functools.cache
+def _css(path: Path) -> str:
+    """A style sheet as the page's HTML, read once per process (st.html(path) reads it every run)."""
+    return f"<style>{path.read_text(encoding='utf-8')}</style>"
+
+
 def page_style(presenting: bool) -> None:
     """The page's own CSS (sent as style only: it takes no room on the page)."""
-    st.html(STYLE)
-    if presenting:
-        st.html(PRESENT_STYLE)
+    st.html(_css(STYLE) + (_css(PRESENT_STYLE) if presenting else ""))
 
 
 def panel_picker(options: Mapping[str, str], key: str, label: str) -> str:

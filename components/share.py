@@ -21,16 +21,16 @@ def handout(_corpus: Corpus, version: str, scenario: cached.ScenarioKey, preset:
     return handout_html(_corpus, dict(scenario), preset, title=title, link=link)
 
 
-def handout_button(target, corpus: Corpus, current: dict[str, str], preset: str | None, title: str, key: str = "dl_handout") -> None:
-    """The printable handout's download button in `target` (st, a row, a popover): built only when clicked."""
+def handout_button(corpus: Corpus, current: dict[str, str], preset: str | None, title: str) -> None:
+    """The printable handout's download button: the handout is built only when clicked."""
     skey = cached.key(current)
     link = share_url(corpus)
-    target.download_button(
+    st.download_button(
         "Handout to print (1–2 pages, HTML)",
         data=lambda: handout(corpus, corpus.version, skey, preset, title, link),
         file_name=f"{tables.file_stem(corpus, current, preset)}-handout.html",
         mime="text/html",
-        key=key,
+        key="dl_handout_share",
         on_click="ignore",
         icon=":material/print:",
         help="Open it in a browser and print: the terms, each side's verdict with its key quotes, "
@@ -38,16 +38,16 @@ def handout_button(target, corpus: Corpus, current: dict[str, str], preset: str 
     )
 
 
-def report_button(target, corpus: Corpus, current: dict[str, str], preset: str | None, title: str, key: str = "dl_report_build") -> None:
+def report_button(corpus: Corpus, current: dict[str, str], preset: str | None, title: str) -> None:
     """The full report's download button (Markdown): every position and prediction with every quote."""
     skey = cached.key(current)
-    target.download_button(
+    st.download_button(
         "Full report (Markdown)",
         # A callable: the report is only built when someone clicks.
         data=lambda: cached.report(corpus, corpus.version, skey, preset, title),
         file_name=f"{tables.file_stem(corpus, current, preset)}.md",
         mime="text/markdown",
-        key=key,
+        key="dl_report",
         on_click="ignore",
         icon=":material/download:",
         help="Every position and prediction with every quote, and the sources.",
@@ -57,11 +57,13 @@ def report_button(target, corpus: Corpus, current: dict[str, str], preset: str |
 def render(corpus: Corpus) -> None:
     """A 'Copy link · Download' popover: the link with a copy button, the handout and the full report."""
     with st.popover("Copy link · Download", icon=":material/share:"):
-        st.markdown("**Copy link** — it opens this exact view, scenario and comparison included:")
+        st.markdown(
+            "**Copy link** — it opens this exact view, scenario and comparison included. Copy it with the "
+            "button at the top right of the box; the address bar always holds the same link."
+        )
         st.code(share_url(corpus), language=None, wrap_lines=True)
-        st.caption("Copy it with the button at the top right of the box. The address bar always holds the same link.")
         current = state.scenario(corpus)
         preset = state.preset(corpus)
         title = tables.scenario_title(corpus, current, preset)
-        handout_button(st, corpus, current, preset, title, key="dl_handout_share")
-        report_button(st, corpus, current, preset, title, key="dl_report")
+        handout_button(corpus, current, preset, title)
+        report_button(corpus, current, preset, title)

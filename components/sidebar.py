@@ -10,6 +10,8 @@ from engine import tables
 from . import state
 from .text import md
 
+TERM_GROUP = "term_group"  # the group of terms the sidebar shows (a view's detail: not in the link)
+
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _term_help(_corpus: Corpus, version: str) -> dict[str, str]:
@@ -62,21 +64,32 @@ def render(corpus: Corpus) -> None:
     by_group: dict[str, list] = {}
     for t in corpus.terms:
         by_group.setdefault(t.group, []).append(t)
-    group_order = [g.id for g in corpus.groups] + [g for g in by_group if g not in {x.id for x in corpus.groups}]
+    group_order = [g.id for g in corpus.groups if g.id in by_group] + [g for g in by_group if g not in {x.id for x in corpus.groups}]
     labels = {g.id: g.label for g in corpus.groups}
+    edited = {t.group for t in corpus.terms if t.id in changed}
+    # One group of terms at a time (the others keep their options: persist_state): a whole class
+    # reruns this on every click, and 17 radios were a fifth of a rerun's cost (bench/LOAD.md).
+    gid = sb.segmented_control(
+        "Terms",
+        options=group_order,
+        format_func=lambda g: md(labels.get(g, g)) + (" ✎" if g in edited else ""),
+        key=TERM_GROUP,
+        default=group_order[0],
+        required=True,
+        persist_state="session",
+        help="The terms come in groups: pick one to see its terms. A term keeps its option while its group is not shown.",
+    )
     helps = _term_help(corpus, corpus.version)
-    for i, gid in enumerate(group_order):
-        terms = by_group.get(gid)
-        if not terms:
-            continue
-        # Expander bodies run even when closed; a few radios each cost next to nothing.
-        box = sb.expander(md(labels.get(gid, gid)), expanded=(i == 0))
-        for t in terms:
-            box.radio(
-                md(t.label) + (" ✎" if t.id in changed else ""),
-                options=list(t.option_ids),
-                format_func=lambda o, t=t: md(t.option(o).label),
-                key=state.term_key(t.id),
-                help=helps[t.id],
-            )
-    sb.caption("✎ marks a term changed from the starting point. Term names, options and help texts are ours (the project's wording).")
+    for t in by_group.get(gid or group_order[0], []):
+        sb.radio(
+            md(t.label) + (" ✎" if t.id in changed else ""),
+            options=list(t.option_ids),
+            format_func=lambda o, t=t: md(t.option(o).label),
+            key=state.term_key(t.id),
+            help=helps[t.id],
+            persist_state="session",
+        )
+    sb.caption(
+        "✎ marks a term (and its group) changed from the starting point. Term names, options and help texts are ours "
+        "(the project's wording)."
+    )

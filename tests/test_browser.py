@@ -64,7 +64,8 @@ def _checked_option(page, term_id: str) -> str:
 
 
 def _verdicts(page, corpus) -> dict[str, str]:
-    return {sd.id: " ".join(_card(page, sd.id).inner_text().split()) for sd in corpus.sides}
+    # The card's text (its Markdown block), without the button that may follow it.
+    return {sd.id: " ".join(_card(page, sd.id).locator('[data-testid="stMarkdown"]').first.inner_text().split()) for sd in corpus.sides}
 
 
 def test_change_a_term_and_share_the_link(app_url, browser, corpus):

@@ -66,14 +66,16 @@ def test_the_handout_reads_on_a_phone_without_sideways_scrolling(browser, corpus
         page.close()
 
 
-def test_the_build_view_downloads_the_handout(app_url, browser, corpus):  # noqa: F811
+def test_the_header_downloads_the_handout(app_url, browser, corpus):  # noqa: F811
     context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
     page = context.new_page()
     try:
         page.goto(f"{app_url}/?preset=kyiv_terms", timeout=TIMEOUT_MS)
         _wait_until_idle(page)
         with page.expect_download(timeout=TIMEOUT_MS) as info:
-            page.locator(".st-key-dl_handout").get_by_role("button", name=re.compile("Handout to print")).click()
+            # In the header's "Copy link · Download" (on every view).
+            page.get_by_role("button", name=re.compile("Copy link")).click()
+            page.locator(".st-key-dl_handout_share").get_by_role("button", name=re.compile("Handout to print")).click()
         download = info.value
         assert download.suggested_filename == "kyiv_terms-handout.html"
         html = open(download.path(), encoding="utf-8").read()

@@ -202,17 +202,6 @@ def test_the_build_view_offers_the_handout_and_the_full_report():
     assert any("Full report (Markdown)" in x for x in labels)
 
 
-def test_the_cards_what_would_it_take_is_the_engines(corpus):
-    """The view's cached path gives exactly engine.landscape.what_would_it_take's answer."""
-    from components import verdicts
-
-    for preset in (None, *corpus.preset_ids):
-        sc = corpus.preset(preset).scenario if preset else corpus.default_scenario()
-        for side in corpus.side_ids:
-            fast = verdicts.wwit.__wrapped__(corpus, corpus.version, tuple(sc.items()), side)
-            assert fast == what_would_it_take(corpus, sc, side)
-
-
 def test_picking_a_side_reruns_its_part_and_writes_the_address(corpus):
     at = open_app(preset="kremlin_terms")
     at.segmented_control(key="side").set_value("united_states").run()
