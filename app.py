@@ -43,19 +43,17 @@ if presenting:
         share.render(corpus)
         layout.present_toggle()
 else:
-    # In a keyed container: app.css lets the actions drop under the title when zoomed in.
-    with st.container(key="app_header"):
-        title, actions = st.columns([3, 1], vertical_alignment="center")
-        with title:
-            # One element (the page is drawn on every rerun): the title and, in small type, what it is.
-            st.markdown(
-                "## Peace Terms Explorer\n\n:small[What each side of the 2025 talks on ending the war in Ukraine said it "
-                "wants, and what analysts expect would follow. Every claim shows its verbatim quote and source; text "
-                "marked “our” is the project's wording.]"
-            )
-        with actions:
-            share.render(corpus)
-            layout.present_toggle()
+    # One row (a keyed horizontal container: app.css lets the actions drop under the title when
+    # the row is narrow, zoomed in or on a phone); no columns, so four elements in all.
+    with st.container(key="app_header", horizontal=True, vertical_alignment="center"):
+        st.markdown(
+            "## Peace Terms Explorer\n\n:small[What each side of the 2025 talks on ending the war in Ukraine said it "
+            "wants, and what analysts expect would follow. Every claim shows its verbatim quote and source; text "
+            "marked “our” is the project's wording.]",
+            width="stretch",
+        )
+        share.render(corpus)
+        layout.present_toggle()
 
 problems = st.session_state.get(state.PROBLEMS)
 if problems:

@@ -20,7 +20,7 @@ def render(corpus: Corpus) -> None:
     st.markdown(f"### Scenario: {md(title)}")
     verdicts.what_moved(corpus, ev)
     verdicts.cards(corpus, ev, preset)
-    predictions.by_outcome(corpus, ev)
+    predictions.by_outcome(corpus, ev, lead=verdicts.CARDS_NOTE)
     panel = layout.panel_picker(state.PANELS, state.BUILD_PANEL, "Show")
     if panel == "predictions":
         predictions.render(corpus, ev)

@@ -5,18 +5,19 @@ files is picked up by restarting the app (no file is looked at on a rerun). Eval
 comparisons and tables are cached per scenario, keyed on the data version and the scenario's
 options, so a rerun does no engine work for a scenario anyone has already looked at.
 
-Evaluations are kept with `st.cache_resource` rather than `st.cache_data`: they are frozen
-dataclasses the app only reads, and `cache_data` would unpickle a copy on every rerun, which
-costs about as much as evaluating afresh (~2 ms against ~3 ms). Nothing mutable (a plotly
-Figure, a DataFrame) is kept here.
+The caches are plain LRU dicts shared by every session (components/memo.py), not
+`st.cache_resource`/`st.cache_data`: those hash every argument on every call (the scenario's
+17 pairs and the rest, ~4 ms of a rerun in five calls, bench/LOAD.md), and `cache_data` would
+unpickle a copy on every rerun. Results are frozen dataclasses and strings the app only reads;
+nothing mutable (a plotly Figure, a DataFrame) is kept here.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
-import streamlit as st
 
 from engine import Corpus, DataError, Fault, load_corpus
 from engine.compare import Comparison, compare
@@ -26,12 +27,14 @@ from engine.query import scenario_from_spec, spec_label
 from engine.report import report_markdown
 from engine import tables
 
+from .memo import shared_lru
+
 ScenarioKey = tuple[tuple[str, str], ...]
 
 ROOT_ENV = "PEACE_TERMS_ROOT"  # another project folder to load (the tests' faulty data)
 
 
-@st.cache_resource(max_entries=4, show_spinner="Loading the sources…")
+@functools.lru_cache(maxsize=4)
 def _load(root: str) -> Corpus | tuple[Fault, ...]:
     try:
         return load_corpus(root)
@@ -48,32 +51,32 @@ def key(scenario: dict[str, str]) -> ScenarioKey:
     return tuple(scenario.items())
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
+@shared_lru(512)
 def evaluation(_corpus: Corpus, version: str, scenario: ScenarioKey) -> Evaluation:
     return evaluate(_corpus, dict(scenario))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@shared_lru(64)
 def report(_corpus: Corpus, version: str, scenario: ScenarioKey, preset: str | None, title: str) -> str:
     return report_markdown(_corpus, dict(scenario), preset, title=title)
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@shared_lru(256)
 def status_matrix(_corpus: Corpus, version: str, scenario: ScenarioKey) -> tables.StatusMatrix:
     return tables.status_matrix(_corpus, evaluation(_corpus, version, scenario))
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@shared_lru(256)
 def comparison(_corpus: Corpus, version: str, specs: tuple[str, ...], current: ScenarioKey) -> Comparison:
     cur = dict(current)
     return compare(_corpus, [(spec_label(_corpus, s), scenario_from_spec(_corpus, s, cur)) for s in specs])
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@shared_lru(4)
 def quote_index(_corpus: Corpus, version: str) -> tuple[tables.QuoteRow, ...]:
     return tables.quote_index(_corpus)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@shared_lru(64)
 def marked_text(_corpus: Corpus, version: str, source_id: str, focus_claim: str) -> tables.MarkedText:
     return tables.marked_text(_corpus, source_id, focus_claim or None)

@@ -157,11 +157,17 @@ def outcome_markdown(_corpus: Corpus, version: str, scenario: tuple[tuple[str, s
     return "\n\n".join(parts), _rows(rest, with_conditions=True) if rest else "", len(rest)
 
 
-def by_outcome(corpus: Corpus, evaluation: Evaluation) -> None:
+def by_outcome(corpus: Corpus, evaluation: Evaluation, lead: str = "") -> None:
     """Each outcome with the analysts who expect it for this scenario, one row per analyst and
-    outcome (one Markdown table); where analysts' own forecasts disagree; the rest folded."""
+    outcome (one Markdown table); where analysts' own forecasts disagree; the rest folded.
+    `lead`: a note in small type before the heading, in the same block (e.g. how to read the
+    cards above it)."""
     main, rest, n_rest = outcome_markdown(corpus, corpus.version, tuple(evaluation.scenario.items()))
-    st.markdown("#### What would follow: analysts' expected outcomes for this scenario\n\n" + main)
+    st.markdown(
+        (f":small[:gray[{lead}]]\n\n" if lead else "")
+        + "#### What would follow: analysts' expected outcomes for this scenario\n\n"
+        + main
+    )
     if n_rest:
         box = layout.folded(f"Outcomes whose conditions do not all hold here ({n_rest} analyst–outcome rows)", key="x_outcomes_rest")
         if box is not None:

@@ -8,6 +8,7 @@ from engine import Corpus, tables
 from engine.handout import handout_html
 
 from . import cached, state
+from .memo import shared_lru
 from .text import app_link
 
 
@@ -16,7 +17,7 @@ def share_url(corpus: Corpus) -> str:
     return app_link(state.query(corpus, private=False), state.base_url())
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@shared_lru(64)
 def handout(_corpus: Corpus, version: str, scenario: cached.ScenarioKey, preset: str | None, title: str, link: str) -> str:
     return handout_html(_corpus, dict(scenario), preset, title=title, link=link)
 
@@ -55,8 +56,13 @@ def report_button(corpus: Corpus, current: dict[str, str], preset: str | None, t
 
 
 def render(corpus: Corpus) -> None:
-    """A 'Copy link · Download' popover: the link with a copy button, the handout and the full report."""
-    with st.popover("Copy link · Download", icon=":material/share:"):
+    """A 'Copy link · Download' popover: the link with a copy button, the handout and the full
+    report. Its body is built only while it is open (opening it reruns the app): a class's
+    every other click does not pay for it."""
+    box = st.popover("Copy link · Download", icon=":material/share:", key="share_box", on_change="rerun")
+    if not box.open:
+        return
+    with box:
         st.markdown(
             "**Copy link** — it opens this exact view, scenario and comparison included. Copy it with the "
             "button at the top right of the box; the address bar always holds the same link."

@@ -8,12 +8,13 @@ from engine import Corpus
 from engine import tables
 
 from . import state
+from .memo import shared_lru
 from .text import md
 
 TERM_GROUP = "term_group"  # the group of terms the sidebar shows (a view's detail: not in the link)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@shared_lru(4)
 def _term_help(_corpus: Corpus, version: str) -> dict[str, str]:
     """Each term's tooltip: its question and every option's help (built once per data version)."""
     out = {}
@@ -43,12 +44,15 @@ def render(corpus: Corpus) -> None:
     changed = tables.changed_terms(corpus, current, chosen)
     if chosen:
         p = corpus.preset(chosen)
-        with sb.expander("About this starting point"):
-            st.caption(f"Our description: {md(p.description)}")
+        # Folded, and built only while open (layout.folded): one element on every other run.
+        box = sb.expander("About this starting point", key="x_about_preset", on_change="rerun")
+        if box.open:
             fill = tables.preset_fill_ins(corpus, chosen)
-            if fill:
-                names = ", ".join(corpus.term(t).label for t in fill)
-                st.caption(f"Our fill-in, the sources are silent: {md(names)}.")
+            names = ", ".join(corpus.term(t).label for t in fill)
+            box.caption(
+                f"Our description: {md(p.description)}"
+                + (f"\n\nOur fill-in, the sources are silent: {md(names)}." if fill else "")
+            )
     if changed:
         names = ", ".join(corpus.term(t).label for t in changed)
         sb.caption(f"Changed from the starting point: **{md(names)}**")

@@ -127,6 +127,14 @@ def _apply(corpus: Corpus, result: dict[str, str], preset_id: str | None) -> Non
 
 # --- Cards --------------------------------------------------------------------------------------
 
+# How to read the cards (shown in small type right under them, with the block that follows).
+CARDS_NOTE = (
+    "Headline: our graded words from the weighted share met (red lines count 3, demands 2, preferences 1; see Method), "
+    "unless a red line is crossed. Counts are positions: a position counts once however many sources report it. "
+    "“On record” is the number of terms on which the sources give the side a 2025 position; on the others they are silent. "
+    "“What would it take”: the fewest term changes that clear the side's red lines. Verdicts are this app's scoring, not the sides' words."
+)
+
 
 def card_body(corpus: Corpus, sd: SideResult) -> str:
     """A card's text: graded headline, the plain verdict and share, counts in positions, the bar."""
@@ -182,12 +190,7 @@ def cards(corpus: Corpus, evaluation: Evaluation, preset_id: str | None = None) 
         w = wwit(corpus, corpus.version, key, sd.id) if sd.positions_crossed else None
         with col:
             side_card(corpus, sd, w, preset_id)
-    st.caption(
-        "Headline: our graded words from the weighted share met (red lines count 3, demands 2, preferences 1; see Method), "
-        "unless a red line is crossed. Counts are positions: a position counts once however many sources report it. "
-        "“On record” is the number of terms on which the sources give the side a 2025 position; on the others they are silent. "
-        "“What would it take”: the fewest term changes that clear the side's red lines. Verdicts are this app's scoring, not the sides' words."
-    )
+
 
 
 # --- What moved ---------------------------------------------------------------------------------
@@ -278,7 +281,11 @@ def details(corpus: Corpus, evaluation: Evaluation) -> None:
 
     Not a fragment: Streamlit 1.67's browser ignores an address written during a fragment's own
     run, and `side=` / `met=` belong in the link."""
-    st.markdown("#### What each side said, and where this scenario leaves it")
+    st.markdown(
+        "#### What each side said, and where this scenario leaves it\n\n"
+        "Each position: the term, how firmly the side holds it, how many sources report it and what it accepts; "
+        "then each report's verbatim quote, who said it and the source; then our one-line summary."
+    )
     by_id = {sd.id: sd for sd in evaluation.sides}
 
     def fmt(side_id: str) -> str:
@@ -305,16 +312,16 @@ def details(corpus: Corpus, evaluation: Evaluation) -> None:
         return _positions_cached(corpus, corpus.version, key, sd.id, bucket, prefix)
 
     crossed, unmet = sd.positions_crossed, sd.positions_unmet
-    parts = [
-        "Each position: the term, how firmly the side holds it, how many sources report it and what it accepts; "
-        "then each report's verbatim quote, who said it and the source; then our one-line summary."
-    ]
+    parts = []
     if crossed:
         parts.append(f":red[:material/block:] **Red lines crossed ({len(crossed)})**\n\n{listed('positions_crossed')}")
     elif unmet:  # no red line crossed: the demands not met are what matters most
         parts.append(f":orange[:material/close:] **Demands not met ({len(unmet)})**\n\n{listed('positions_unmet')}")
     if not crossed and not unmet and sd.positions_met:
         parts.append(f":green[:material/check_circle:] This scenario meets every position of {md(sd.name)} on record.")
+    if sd.silent_terms:
+        names = ", ".join(corpus.term(t).label for t in sd.silent_terms)
+        parts.append(f":small[:gray[Silent: the sources record no 2025 position of {md(sd.name)} on {len(sd.silent_terms)} terms: {md(names)}.]]")
     st.markdown("\n\n".join(parts))
     if crossed and unmet:
         # The red lines come first; the other demands not met are one click away (built only when open).
@@ -325,9 +332,6 @@ def details(corpus: Corpus, evaluation: Evaluation) -> None:
         n = len(sd.positions_met)
         if st.toggle(f"Show the {n} position{'s' if n != 1 else ''} it meets", key=state.SHOW_MET, persist_state="session"):
             st.markdown(f":green[:material/check:] **Positions met ({n})**\n\n{listed('positions_met')}")
-    if sd.silent_terms:
-        names = ", ".join(corpus.term(t).label for t in sd.silent_terms)
-        st.caption(f"Silent: the sources record no 2025 position of {md(sd.name)} on {len(sd.silent_terms)} terms: {md(names)}.")
     if sd.history:
         box = layout.folded(f"Earlier positions of {md(sd.name)} ({len(sd.history)}): history, not counted", key=f"x_history_{sd.id}")
         if box is not None:

@@ -290,33 +290,55 @@ def holder_name(corpus: Corpus, holder_id: str) -> str:
     return corpus.side(holder_id).name
 
 
+def _memo(corpus: Corpus, name: str) -> dict:
+    """A per-corpus table of results (the corpus is frozen: what it holds never changes)."""
+    return corpus.__dict__.setdefault("_evaluate_memo", {}).setdefault(name, {})
+
+
+def demand_result(corpus: Corpus, d: s.Demand, scenario: Mapping[str, str]) -> DemandResult:
+    """One demand against the scenario. It depends only on the options of the demand's term and
+    of its `when` terms, so each result is built once per corpus and those options (a few per
+    demand) and shared by every scenario that has them."""
+    key = (d.id, scenario[d.term], tuple(scenario[c.term] for c in d.when))
+    cache = _memo(corpus, "demand")
+    result = cache.get(key)
+    if result is None:
+        result = cache[key] = _demand_result(corpus, d, scenario)
+    return result
+
+
+def _demand_result(corpus: Corpus, d: s.Demand, scenario: Mapping[str, str]) -> DemandResult:
+    ok = demand_met(d, scenario)
+    src = corpus.sources[d.source]
+    return DemandResult(
+        id=d.id,
+        side=d.side,
+        term=d.term,
+        term_label=corpus.term(d.term).label,
+        options=tuple(d.options),
+        strength=d.strength.value,
+        met=ok,
+        chosen=scenario[d.term],
+        summary=d.summary,
+        quote=corpus.verbatim(d.source, d.quote),
+        source=d.source,
+        source_label=src.label,
+        provenance=provenance(corpus, d.provenance, d.by),
+        certainty=d.certainty.value,
+        period=d.period.value,
+        when=tuple(WhenResult(c.term, tuple(c.options), scenario[c.term] in c.options) for c in d.when) or None,
+        applies=demand_applies(d, scenario),
+        position=d.position_id,
+        reason=d.reason,
+    )
+
+
 def evaluate_side(corpus: Corpus, side: s.Side, scenario: Mapping[str, str]) -> SideResult:
     crossed, met, unmet, history = [], [], [], []
     grouped: dict[str, list[DemandResult]] = {}
     for d in corpus.demands_of(side.id):
-        ok = demand_met(d, scenario)
-        src = corpus.sources[d.source]
-        result = DemandResult(
-            id=d.id,
-            side=d.side,
-            term=d.term,
-            term_label=corpus.term(d.term).label,
-            options=tuple(d.options),
-            strength=d.strength.value,
-            met=ok,
-            chosen=scenario[d.term],
-            summary=d.summary,
-            quote=corpus.verbatim(d.source, d.quote),
-            source=d.source,
-            source_label=src.label,
-            provenance=provenance(corpus, d.provenance, d.by),
-            certainty=d.certainty.value,
-            period=d.period.value,
-            when=tuple(WhenResult(c.term, tuple(c.options), scenario[c.term] in c.options) for c in d.when) or None,
-            applies=demand_applies(d, scenario),
-            position=d.position_id,
-            reason=d.reason,
-        )
+        result = demand_result(corpus, d, scenario)
+        ok = result.met
         if not d.is_current:
             history.append(result)
             continue
@@ -373,6 +395,17 @@ def evaluate_side(corpus: Corpus, side: s.Side, scenario: Mapping[str, str]) -> 
 
 
 def evaluate_prediction(corpus: Corpus, p: s.Prediction, scenario: Mapping[str, str]) -> PredictionResult:
+    """One prediction against the scenario: built once per corpus and options of its condition
+    terms (all it depends on), like demand_result."""
+    key = (p.id, tuple(scenario[c.term] for c in p.conditions))
+    cache = _memo(corpus, "prediction")
+    result = cache.get(key)
+    if result is None:
+        result = cache[key] = _evaluate_prediction(corpus, p, scenario)
+    return result
+
+
+def _evaluate_prediction(corpus: Corpus, p: s.Prediction, scenario: Mapping[str, str]) -> PredictionResult:
     conds = tuple(
         ConditionResult(
             term=c.term,

@@ -348,7 +348,7 @@ def test_no_chart_is_built_outside_its_view():
 
 
 def test_compare_view_from_the_link(corpus):
-    at = open_app(view="compare", compare="kremlin_terms,kyiv_terms~territory:freeze_line")
+    at = open_app(opened=("share_box",), view="compare", compare="kremlin_terms,kyiv_terms~territory:freeze_line")
     assert not at.warning
     assert at.multiselect(key="compare").value == ["kremlin_terms", "kyiv_terms~territory:freeze_line"]
     body = "\n".join(texts(at))

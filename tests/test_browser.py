@@ -254,6 +254,9 @@ def test_present_mode_is_large_unclipped_and_wraps_the_cards(app_url, browser, c
         assert _font_px(text) >= 20, sd.id
     for caption in page.locator('[data-testid="stCaptionContainer"]').all()[:5]:
         assert _font_px(caption) >= 20
+    # Small print in Markdown (the note under the cards) too.
+    note = page.get_by_text("Headline: our graded words", exact=False).first
+    assert _font_px(note) >= 20
     boxes = [_card(page, sd.id).bounding_box() for sd in corpus.sides]
     columns = len({round(b["x"]) for b in boxes})
     assert columns == (4 if zoom == 1 else 2), boxes

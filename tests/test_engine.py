@@ -293,3 +293,19 @@ def test_a_key_given_twice_in_a_link_counts_its_last_value(corpus):
     # and a later value that is not valid does not fall back to an earlier valid one
     parsed = parse_query(corpus, "territory=restore_1991&territory=nonsense")
     assert parsed.scenario["territory"] == corpus.term("territory").default and parsed.problems
+
+
+def test_shared_demand_and_prediction_results_match_a_fresh_evaluation(corpus):
+    """evaluate() shares a claim's result between scenarios with the same options on the terms
+    it depends on (its term and `when` terms; a prediction's condition terms). Evaluated after
+    many others, every scenario gives exactly what a corpus that never evaluated anything gives."""
+    from engine import load_corpus
+
+    rng = random.Random(7)
+    scenarios = [_random_scenario(corpus, rng) for _ in range(150)]
+    scenarios += [dict(corpus.preset(p).scenario) for p in corpus.preset_ids]
+    warm = [evaluate(corpus, sc) for sc in scenarios]
+    fresh = load_corpus()
+    assert any(d.when for d in fresh.demands)  # the `when` terms are part of what is shared
+    for sc, ev in zip(reversed(scenarios), reversed(warm)):
+        assert evaluate(fresh, sc) == ev

@@ -123,7 +123,7 @@ def test_predictions_by_outcome_one_row_per_analyst_and_outcome(corpus):
 def test_predictions_by_outcome_are_the_first_thing_under_the_verdicts(corpus):
     at = open_app(preset="kremlin_terms")
     values = texts(at)
-    i = next(k for k, v in enumerate(values) if v.startswith("#### What would follow: analysts' expected outcomes"))
+    i = next(k for k, v in enumerate(values) if "#### What would follow: analysts' expected outcomes" in v)
     assert all("What each side said" not in v for v in values[:i])
     assert any(v.startswith("### Europe") for v in values[:i])  # after the last card
     table = values[i][values[i].index("| Outcome (our label)"):]
@@ -195,11 +195,14 @@ def test_the_handout_escapes_every_data_string(corpus):
     assert "&quot;&gt;&lt;img src=x&gt;" in html
 
 
-def test_the_build_view_offers_the_handout_and_the_full_report():
+def test_the_header_offers_the_handout_and_the_full_report_when_opened():
     at = open_app(preset="kyiv_terms")
+    # Closed, the popover's body is not built (a class's every click would pay for it).
+    assert not at.get("download_button") and not at.code
+    at = open_app(opened=("share_box",), preset="kyiv_terms")
     labels = [e.proto.label for e in at.get("download_button")]
-    assert any("Handout to print" in x for x in labels)
-    assert any("Full report (Markdown)" in x for x in labels)
+    assert labels == ["Handout to print (1–2 pages, HTML)", "Full report (Markdown)"]
+    assert any(c.value.endswith("?preset=kyiv_terms") for c in at.code)
 
 
 def test_picking_a_side_reruns_its_part_and_writes_the_address(corpus):
