@@ -164,7 +164,7 @@ def side_card(corpus: Corpus, sd: SideResult, w: dict[str, Any] | None, preset_i
     # One bordered box (`card_<side>`, what the browser tests read): the side's name and verdict
     # in one Markdown block, then the button that applies what it would take. Two elements a
     # card (three with the button): the page is drawn on every rerun (bench/LOAD.md).
-    with st.container(border=True, key=f"card_{sd.id}"):
+    with st.container(border=True, key=f"card_{sd.id}", width="stretch"):
         extra = wwit_text(corpus, sd, w) if w else ""
         st.markdown(
             f"### {md(sd.name)}\n\n{card_body(corpus, sd)}" + (f"\n\n{extra}" if extra else ""),
@@ -185,10 +185,11 @@ def side_card(corpus: Corpus, sd: SideResult, w: dict[str, Any] | None, preset_i
 
 def cards(corpus: Corpus, evaluation: Evaluation, preset_id: str | None = None) -> None:
     key = cached.key(evaluation.scenario)
-    cols = st.columns(len(evaluation.sides))
-    for col, sd in zip(cols, evaluation.sides):
-        w = wwit(corpus, corpus.version, key, sd.id) if sd.positions_crossed else None
-        with col:
+    # One horizontal container (`cards`), not st.columns: five elements fewer on every rerun.
+    # app.css makes it wrap four across, two by two or one under another with the room it has.
+    with st.container(horizontal=True, key="cards"):
+        for sd in evaluation.sides:
+            w = wwit(corpus, corpus.version, key, sd.id) if sd.positions_crossed else None
             side_card(corpus, sd, w, preset_id)
 
 
