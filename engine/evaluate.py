@@ -31,7 +31,7 @@ A scenario maps every term id to one option id. The scoring (also on the Method 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Any, Callable, Mapping
 
 from . import schema as s
 from .load import Corpus
@@ -290,9 +290,14 @@ def holder_name(corpus: Corpus, holder_id: str) -> str:
     return corpus.side(holder_id).name
 
 
-def _memo(corpus: Corpus, name: str) -> dict:
-    """A per-corpus table of results (the corpus is frozen: what it holds never changes)."""
-    return corpus.__dict__.setdefault("_evaluate_memo", {}).setdefault(name, {})
+def _shared(corpus: Corpus, name: str, key: tuple, build: Callable[[], Any]) -> Any:
+    """The result under `key` in the corpus's table `name`, built once (the corpus is frozen:
+    what it holds never changes; two threads may both build a result, which is harmless)."""
+    table = corpus.__dict__.setdefault("_evaluate_memo", {}).setdefault(name, {})
+    result = table.get(key)
+    if result is None:
+        result = table[key] = build()
+    return result
 
 
 def demand_result(corpus: Corpus, d: s.Demand, scenario: Mapping[str, str]) -> DemandResult:
@@ -300,11 +305,7 @@ def demand_result(corpus: Corpus, d: s.Demand, scenario: Mapping[str, str]) -> D
     of its `when` terms, so each result is built once per corpus and those options (a few per
     demand) and shared by every scenario that has them."""
     key = (d.id, scenario[d.term], tuple(scenario[c.term] for c in d.when))
-    cache = _memo(corpus, "demand")
-    result = cache.get(key)
-    if result is None:
-        result = cache[key] = _demand_result(corpus, d, scenario)
-    return result
+    return _shared(corpus, "demand", key, lambda: _demand_result(corpus, d, scenario))
 
 
 def _demand_result(corpus: Corpus, d: s.Demand, scenario: Mapping[str, str]) -> DemandResult:
@@ -398,11 +399,7 @@ def evaluate_prediction(corpus: Corpus, p: s.Prediction, scenario: Mapping[str, 
     """One prediction against the scenario: built once per corpus and options of its condition
     terms (all it depends on), like demand_result."""
     key = (p.id, tuple(scenario[c.term] for c in p.conditions))
-    cache = _memo(corpus, "prediction")
-    result = cache.get(key)
-    if result is None:
-        result = cache[key] = _evaluate_prediction(corpus, p, scenario)
-    return result
+    return _shared(corpus, "prediction", key, lambda: _evaluate_prediction(corpus, p, scenario))
 
 
 def _evaluate_prediction(corpus: Corpus, p: s.Prediction, scenario: Mapping[str, str]) -> PredictionResult:
