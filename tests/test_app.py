@@ -630,3 +630,24 @@ def test_present_mode_from_the_link_and_its_stepper(corpus):
     assert url(at) == {"preset": "kremlin_terms", "present": "1"}
     at.toggle(key="present").set_value(False).run()
     assert "present" not in url(at)
+
+
+def test_the_sidebar_shows_one_group_of_terms_and_hidden_terms_keep_their_options(corpus):
+    at = open_app(preset="kremlin_terms")
+    first = corpus.groups[0].id
+    assert [r.key for r in at.radio] == [f"term__{t.id}" for t in corpus.terms if t.group == first]
+    group = corpus.term("peacekeepers").group
+    at.button_group(key="term_group").set_value(group).run()
+    option = next(o for o in corpus.term("peacekeepers").option_ids if o != corpus.preset("kremlin_terms").scenario["peacekeepers"])
+    at.radio(key="term__peacekeepers").set_value(option).run()
+    # The picker stays on the group, whose label now carries the mark of a changed term.
+    picker = at.button_group(key="term_group")
+    assert picker.value == group
+    labels = {o.content for o in picker.proto.options}
+    assert any(label.endswith("✎") and label.startswith(next(g.label for g in corpus.groups if g.id == group)) for label in labels)
+    # Back on the first group, the hidden term keeps its option: in the link and in the verdicts.
+    at.button_group(key="term_group").set_value(first).run()
+    assert url(at)["peacekeepers"] == option and url(at)["preset"] == "kremlin_terms"
+    scenario = {**corpus.preset("kremlin_terms").scenario, "peacekeepers": option}
+    for sd in evaluate(corpus, scenario).sides:
+        assert sd.grade_label in card(at, sd.name)
