@@ -220,9 +220,23 @@ def heatmap_figure(z: list[list[float]], x: list[str], y: list[str], fmt: str, t
     return fig
 
 
+def _cell(v: Any) -> str:
+    """A static table's cell as escaped Markdown: whole numbers with thousands separators."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return md(str(v))
+    if isinstance(v, float) and v != v:
+        return "n/a"
+    return f"{v:,}" if isinstance(v, int) else str(v)
+
+
 def _table(table: pd.DataFrame, **kwargs: Any) -> None:
-    """A table shown whole when short (no scroll box hiding rows), scrolling when long."""
-    st.dataframe(table, hide_index=True, height="content" if len(table) <= TABLE_WHOLE_MAX else "auto", **kwargs)
+    """A table. Short ones (up to TABLE_WHOLE_MAX rows) are static tables: shown whole, every
+    cell wrapping (a data grid cuts long cells, e.g. a zone's conflicting terms), printable and
+    lighter to draw; long ones scroll in a data grid (`kwargs`: its column_config)."""
+    if len(table) <= TABLE_WHOLE_MAX:
+        st.table(table.map(_cell), hide_index=True)
+    else:
+        st.dataframe(table, hide_index=True, height="auto", **kwargs)
 
 
 def _chart(fig: go.Figure, key: str, alt: str, table: pd.DataFrame) -> None:

@@ -1119,3 +1119,25 @@ def test_chained_conditions_beyond_the_exact_limit_are_refused_not_guessed():
     c = make_corpus(terms, ["s"], demands, version="chained")
     with pytest.raises(ValueError, match="joint options"):
         L.space_report(c)
+
+
+def test_short_landscape_tables_are_static_and_show_every_cell_whole(monkeypatch):
+    """The zones table (15 rows) is a static table whose cells wrap: an empty zone names every
+    term of its conflicting red lines in full (a data grid cut it at the column's edge)."""
+    from streamlit.testing.v1 import AppTest
+
+    from components.text import md
+
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_function(_landscape_app, default_timeout=60)
+    at.run()
+    assert not at.exception and not at.dataframe
+    data = L.space_report(__import__("engine").load_corpus(ROOT))
+    cells = {str(v) for t in at.table for v in t.value.to_numpy().ravel()}
+    empty = [z for z in data["zopa"] if z["empty"]]
+    assert empty
+    corpus = __import__("engine").load_corpus(ROOT)
+    for z in empty:
+        want = "empty: conflicting red lines on " + ", ".join(corpus.term(t).label for t in z["conflicting_terms"])
+        assert md(want) in cells  # escaped: the table renders its cells as Markdown
+    assert f"{data['zopa'][0]['count']:,}" in cells  # counts keep their thousands separators
