@@ -1,13 +1,15 @@
 """The charts (plotly) and their text equivalents.
 
 Colours are Okabe-Ito (safe for the common colour-blindnesses), and every cell also carries a
-symbol or a number, so the charts read in greyscale print too. Figures are built per render,
-only for the view on screen, from matrices cached per scenario (a plotly Figure is mutable, so
-it is never shared between sessions). Plotly reads a little HTML in its texts: data text is
+symbol or a number, so the charts read in greyscale print too. Figures are built only for the
+view on screen, once per matrix (value-keyed caches; see _chart_and_table), and shared between
+sessions read-only: a plotly Figure is mutable, so nothing changes one after it is built. Plotly reads a little HTML in its texts: data text is
 escaped (`text.plain`) before it reaches a label or a tooltip.
 """
 
 from __future__ import annotations
+
+import functools
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -46,6 +48,7 @@ def _wrap(label: str, width: int = 28) -> str:
     return "<br>".join(plain(line) for line in lines[:3])
 
 
+@functools.lru_cache(maxsize=64)
 def status_figure(m: StatusMatrix) -> go.Figure:
     index = {s: i for i, s in enumerate(STATUS_ORDER)}
     n = len(STATUS_ORDER)
@@ -86,6 +89,7 @@ def status_figure(m: StatusMatrix) -> go.Figure:
     return fig
 
 
+@functools.lru_cache(maxsize=64)
 def match_figure(m: MatchMatrix) -> go.Figure:
     # Numeric positions with tick labels: two predictions may share a label, and plotly would
     # otherwise merge their rows.
@@ -124,6 +128,11 @@ def match_figure(m: MatchMatrix) -> go.Figure:
         yaxis=dict(autorange="reversed", automargin=True, tickmode="array", tickvals=y, ticktext=ticks),
     )
     return fig
+
+
+# The figures are built once per matrix (frozen, compared by value) and shared by every session:
+# building one validates every property (~5-10 ms, most of a Compare rerun, bench/LOAD.md), and
+# st.plotly_chart only reads it (to_dict). Nothing may change a figure after it is built.
 
 
 def _chart_and_table(fig: go.Figure, *, key: str, alt: str, table_label: str, table_key: str):

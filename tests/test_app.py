@@ -651,3 +651,30 @@ def test_the_sidebar_shows_one_group_of_terms_and_hidden_terms_keep_their_option
     scenario = {**corpus.preset("kremlin_terms").scenario, "peacekeepers": option}
     for sd in evaluate(corpus, scenario).sides:
         assert sd.grade_label in card(at, sd.name)
+
+
+def test_compare_builds_its_chart_once_and_drawing_leaves_it_unchanged(corpus):
+    """The match chart is built once per matrix and shared read-only between sessions: a second
+    session with the same comparison reuses it, and what st.plotly_chart does with a figure
+    (plotly's to_dict and to_json) leaves it unchanged."""
+    import copy
+
+    import plotly.io
+    import plotly.tools
+
+    from components import charts
+
+    charts.match_figure.cache_clear()
+    open_app(view="compare", compare="kremlin_terms,kyiv_terms")
+    assert charts.match_figure.cache_info().misses == 1
+    open_app(view="compare", compare="kremlin_terms,kyiv_terms")
+    info = charts.match_figure.cache_info()
+    assert info.misses == 1 and info.hits >= 1
+
+    cmp = compare(corpus, [(p, corpus.preset(p).scenario) for p in ("kremlin_terms", "kyiv_terms")])
+    m = tables.match_matrix(cmp, only_differing=True, labels=["A", "B"])
+    fig = charts.match_figure(m)
+    before = copy.deepcopy(fig.to_dict())
+    plotly.tools.return_figure_from_figure_or_data(fig, validate_figure=True)
+    plotly.io.to_json(fig, validate=False)
+    assert charts.match_figure(m) is fig and fig.to_dict() == before
