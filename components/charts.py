@@ -3,7 +3,8 @@
 Colours are Okabe-Ito (safe for the common colour-blindnesses), and every cell also carries a
 symbol or a number, so the charts read in greyscale print too. Figures are built only for the
 view on screen, once per matrix (value-keyed caches; see _chart_and_table), and shared between
-sessions read-only: a plotly Figure is mutable, so nothing changes one after it is built. Plotly reads a little HTML in its texts: data text is
+sessions read-only: a plotly Figure is mutable, so nothing changes one after it is built.
+Plotly reads a little HTML in its texts: data text is
 escaped (`text.plain`) before it reaches a label or a tooltip.
 """
 

@@ -7,7 +7,7 @@ import streamlit as st
 from engine import Corpus
 from engine import tables
 
-from . import state
+from . import layout, state
 from .memo import shared_lru
 from .text import md
 
@@ -44,9 +44,10 @@ def render(corpus: Corpus) -> None:
     changed = tables.changed_terms(corpus, current, chosen)
     if chosen:
         p = corpus.preset(chosen)
-        # Folded, and built only while open (layout.folded): one element on every other run.
-        box = sb.expander("About this starting point", key="x_about_preset", on_change="rerun")
-        if box.open:
+        # Folded, and built only while open: one element on every other run.
+        with sb:
+            box = layout.folded("About this starting point", key="x_about_preset")
+        if box is not None:
             fill = tables.preset_fill_ins(corpus, chosen)
             names = ", ".join(corpus.term(t).label for t in fill)
             box.caption(

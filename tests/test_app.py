@@ -678,3 +678,11 @@ def test_compare_builds_its_chart_once_and_drawing_leaves_it_unchanged(corpus):
     plotly.tools.return_figure_from_figure_or_data(fig, validate_figure=True)
     plotly.io.to_json(fig, validate=False)
     assert charts.match_figure(m) is fig and fig.to_dict() == before
+
+
+def test_about_the_starting_point_is_built_only_while_open(corpus):
+    description = md(corpus.preset("kremlin_terms").description)
+    at = open_app(preset="kremlin_terms")
+    assert not any(description in c.value for c in at.sidebar.caption)
+    at = open_app(opened=("x_about_preset",), preset="kremlin_terms")
+    assert any(f"Our description: {description}" in c.value for c in at.sidebar.caption)
