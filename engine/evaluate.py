@@ -290,10 +290,19 @@ def holder_name(corpus: Corpus, holder_id: str) -> str:
     return corpus.side(holder_id).name
 
 
+def _table(corpus: Corpus, name: str) -> dict:
+    """The corpus's memo table `name` (kept on the frozen corpus object: gone with it)."""
+    memo = corpus.__dict__.get("_evaluate_memo")
+    if memo is None:
+        memo = corpus.__dict__.setdefault("_evaluate_memo", {})
+    table = memo.get(name)
+    return table if table is not None else memo.setdefault(name, {})
+
+
 def _shared(corpus: Corpus, name: str, key: tuple, build: Callable[[], Any]) -> Any:
     """The result under `key` in the corpus's table `name`, built once (the corpus is frozen:
     what it holds never changes; two threads may both build a result, which is harmless)."""
-    table = corpus.__dict__.setdefault("_evaluate_memo", {}).setdefault(name, {})
+    table = _table(corpus, name)
     result = table.get(key)
     if result is None:
         result = table[key] = build()
@@ -334,35 +343,96 @@ def _demand_result(corpus: Corpus, d: s.Demand, scenario: Mapping[str, str]) -> 
     )
 
 
+@dataclass(frozen=True)
+class _PositionPlan:
+    """What a side's position is whatever the scenario (built once per corpus)."""
+
+    id: str
+    term: str
+    when_terms: tuple[str, ...]
+    red: bool
+    weight: int
+    certainty: str  # the firmest of its reports'
+
+
+@dataclass(frozen=True)
+class _SidePlan:
+    """A side's demands as evaluate_side walks them, in the corpus's order, with what each
+    result depends on; its positions; the terms it speaks to (built once per corpus)."""
+
+    demands: tuple[tuple[s.Demand, str, tuple[str, ...], bool, bool, str], ...]  # (d, term, when terms, current, red line, position)
+    positions: tuple[_PositionPlan, ...]  # in the order of their first report
+    spoken: int
+    silent_terms: tuple[str, ...]
+
+
+def _side_plan(corpus: Corpus, side_id: str) -> _SidePlan:
+    def build() -> _SidePlan:
+        demands = corpus.demands_of(side_id)
+        reports: dict[str, list[s.Demand]] = {}
+        for d in demands:
+            if d.is_current:
+                reports.setdefault(d.position_id, []).append(d)
+        positions = []
+        for pos_id, ds in reports.items():
+            head = ds[0]
+            certainty = min((r.certainty for r in ds), key=s.CERTAINTY_RANK.__getitem__)
+            positions.append(_PositionPlan(
+                pos_id, head.term, tuple(c.term for c in head.when), head.is_red_line,
+                s.STRENGTH_WEIGHT[head.strength], certainty.value,
+            ))
+        spoken = {d.term for d in demands if d.is_current}
+        return _SidePlan(
+            tuple((d, d.term, tuple(c.term for c in d.when), d.is_current, d.is_red_line, d.position_id) for d in demands),
+            tuple(positions),
+            len(spoken),
+            tuple(t for t in corpus.term_ids if t not in spoken),
+        )
+
+    return _shared(corpus, "side_plan", (side_id,), build)
+
+
 def evaluate_side(corpus: Corpus, side: s.Side, scenario: Mapping[str, str]) -> SideResult:
+    plan = _side_plan(corpus, side.id)
+    table = _table(corpus, "demand")
     crossed, met, unmet, history = [], [], [], []
     grouped: dict[str, list[DemandResult]] = {}
-    for d in corpus.demands_of(side.id):
-        result = demand_result(corpus, d, scenario)
-        ok = result.met
-        if not d.is_current:
+    for d, term, when_terms, current, red, pos_id in plan.demands:
+        key = (d.id, scenario[term], tuple(scenario[t] for t in when_terms))
+        result = table.get(key)
+        if result is None:
+            result = table[key] = _demand_result(corpus, d, scenario)
+        if not current:
             history.append(result)
             continue
-        grouped.setdefault(d.position_id, []).append(result)
-        if ok:
+        grouped.setdefault(pos_id, []).append(result)
+        if result.met:
             met.append(result)
-        elif d.is_red_line:
+        elif red:
             crossed.append(result)
         else:
             unmet.append(result)
 
+    # Reports of one position share its term and `when` (the validator checks it), so a
+    # position's result depends on the same options as its reports': built once per corpus.
     positions: dict[str, list[PositionResult]] = {"crossed": [], "unmet": [], "met": []}
+    ptable = _table(corpus, "position")
     weight_met = weight_all = 0
-    for pos_id, reports in grouped.items():
-        head = reports[0]
-        strength = s.Strength(head.strength)
-        certainty = min((s.Certainty(r.certainty) for r in reports), key=s.CERTAINTY_RANK.__getitem__)
-        pos = PositionResult(pos_id, head.term, head.strength, certainty.value, head.period, head.met, head.applies, tuple(reports))
-        w = s.STRENGTH_WEIGHT[strength]
-        weight_all += w
-        weight_met += w if pos.met else 0
-        bucket = "met" if pos.met else "crossed" if strength is s.Strength.red_line else "unmet"
-        positions[bucket].append(pos)
+    for pp in plan.positions:
+        key = (pp.id, scenario[pp.term], tuple(scenario[t] for t in pp.when_terms))
+        pos = ptable.get(key)
+        if pos is None:
+            reports = grouped[pp.id]
+            head = reports[0]
+            pos = ptable[key] = PositionResult(
+                pp.id, head.term, head.strength, pp.certainty, head.period, head.met, head.applies, tuple(reports)
+            )
+        weight_all += pp.weight
+        if pos.met:
+            weight_met += pp.weight
+            positions["met"].append(pos)
+        else:
+            positions["crossed" if pp.red else "unmet"].append(pos)
 
     if not weight_all:
         verdict = "no_demands"
@@ -372,7 +442,6 @@ def evaluate_side(corpus: Corpus, side: s.Side, scenario: Mapping[str, str]) -> 
         verdict = "some_demands_unmet"
     else:
         verdict = "all_demands_met"
-    spoken = {d.term for d in corpus.demands_of(side.id) if d.is_current}
     satisfaction = round(weight_met / weight_all, 4) if weight_all else 0.0
     grade_id, grade_label = grade(verdict, satisfaction, len(positions["crossed"]))
     return SideResult(
@@ -384,12 +453,12 @@ def evaluate_side(corpus: Corpus, side: s.Side, scenario: Mapping[str, str]) -> 
         red_lines_crossed=tuple(crossed),
         demands_met=tuple(met),
         demands_unmet=tuple(unmet),
-        silent_terms=tuple(t for t in corpus.term_ids if t not in spoken),
+        silent_terms=plan.silent_terms,
         positions_crossed=tuple(positions["crossed"]),
         positions_unmet=tuple(positions["unmet"]),
         positions_met=tuple(positions["met"]),
         history=tuple(history),
-        terms_on_record=len(spoken),
+        terms_on_record=plan.spoken,
         grade=grade_id,
         grade_label=grade_label,
     )
@@ -398,7 +467,7 @@ def evaluate_side(corpus: Corpus, side: s.Side, scenario: Mapping[str, str]) -> 
 def evaluate_prediction(corpus: Corpus, p: s.Prediction, scenario: Mapping[str, str]) -> PredictionResult:
     """One prediction against the scenario: built once per corpus and options of its condition
     terms (all it depends on), like demand_result."""
-    key = (p.id, tuple(scenario[c.term] for c in p.conditions))
+    key = (p.id, tuple(scenario[c.term] for c in p.conditions))  # as in evaluate()
     return _shared(corpus, "prediction", key, lambda: _evaluate_prediction(corpus, p, scenario))
 
 
@@ -437,6 +506,10 @@ def _evaluate_prediction(corpus: Corpus, p: s.Prediction, scenario: Mapping[str,
     )
 
 
+def _rank(r: PredictionResult) -> tuple:
+    return (-r.match, -len(r.conditions), r.id)
+
+
 def evaluate(corpus: Corpus, scenario: Mapping[str, str]) -> Evaluation:
     """Evaluate a complete scenario against every side's demands and every prediction.
 
@@ -445,8 +518,16 @@ def evaluate(corpus: Corpus, scenario: Mapping[str, str]) -> Evaluation:
     """
     sc = complete(corpus, scenario)
     sides = tuple(evaluate_side(corpus, side, sc) for side in corpus.sides)
-    preds = [evaluate_prediction(corpus, p, sc) for p in corpus.predictions]
-    preds.sort(key=lambda r: (-r.match, -len(r.conditions), r.id))
+    table = _table(corpus, "prediction")
+    plan = _shared(corpus, "prediction_plan", (), lambda: tuple((p, tuple(c.term for c in p.conditions)) for p in corpus.predictions))
+    preds = []
+    for p, terms in plan:  # evaluate_prediction, inline: the same key and table
+        key = (p.id, tuple(sc[t] for t in terms))
+        result = table.get(key)
+        if result is None:
+            result = table[key] = _evaluate_prediction(corpus, p, sc)
+        preds.append(result)
+    preds.sort(key=_rank)
     return Evaluation(scenario=sc, sides=sides, predictions=tuple(preds))
 
 
