@@ -1141,3 +1141,28 @@ def test_short_landscape_tables_are_static_and_show_every_cell_whole(monkeypatch
         want = "empty: conflicting red lines on " + ", ".join(corpus.term(t).label for t in z["conflicting_terms"])
         assert md(want) in cells  # escaped: the table renders its cells as Markdown
     assert f"{data['zopa'][0]['count']:,}" in cells  # counts keep their thousands separators
+
+
+def test_what_would_it_take_shares_per_dimension_answers_without_leaking_between_scenarios(corpus):
+    """what_would_it_take builds each dimension's answer once per space (sides, dimension, the
+    scenario's option there) and shares it: every answer, asked after many others, equals the
+    one a freshly loaded corpus gives, and a caller changing its answer changes no other."""
+    from engine import load_corpus
+
+    rng = random.Random(11)
+    scenarios = [{t.id: rng.choice(t.option_ids) for t in corpus.terms} for _ in range(120)]
+    scenarios += [dict(p.scenario) for p in corpus.presets]
+    side_sets = [[x] for x in corpus.side_ids] + [list(corpus.side_ids)]
+    warm = [[L.what_would_it_take(corpus, sc, sides) for sides in side_sets] for sc in scenarios]
+    assert any(c for row in warm for w in row for c in w["changes"])
+    fresh = load_corpus()
+    for sc, row in zip(reversed(scenarios), reversed(warm)):
+        for sides, w in zip(side_sets, row):
+            assert L.what_would_it_take(fresh, sc, sides) == w
+    # a caller's own top-level dicts and lists
+    sc, sides = next((sc, sides) for sc, row in zip(scenarios, warm) for sides, w in zip(side_sets, row) if w["changes"])
+    mine = L.what_would_it_take(corpus, sc, sides)
+    mine["changes"][0]["to"] = "changed by a caller"
+    mine["changes"].clear()
+    again = L.what_would_it_take(corpus, sc, sides)
+    assert again["changes"] and again["changes"][0]["to"] != "changed by a caller"

@@ -45,80 +45,34 @@ def what_would_it_take(corpus: Corpus, scenario: Mapping[str, str], sides: str |
 
 def wwit(corpus: Corpus, sp: Space, scenario: Mapping[str, str], sides: str | Sequence[str]) -> dict[str, Any]:
     side_list = [sides] if isinstance(sides, str) else list(sides)
-    mine = [sp.side_ids.index(x) for x in side_list]
-    others = [i for i in range(sp.S) if i not in mine]
+    mine = tuple(sp.side_ids.index(x) for x in side_list)
     choice = sp.idx(scenario)
-    masks = zone_masks(sp, mine)
     changes: list[dict[str, Any]] = []
     impossible: list[dict[str, Any]] = []
     result = list(choice)
     for d in range(sp.D):
-        o = choice[d]
-        if masks[d] >> o & 1:
+        part = _dimension(corpus, sp, mine, d, choice[d])
+        if part is None:
             continue
-        met = [k for si in mine for k in sp.pos_on[d][si] if not (sp.positions[k].mask >> o & 1)]
-        fixes = [sp.demands[i].id for k in met for i in sp.positions[k].reports]
-        if masks[d] == 0:
-            pos = shrink_blocker(sp, d, positions_on(sp, d, mine))
-            impossible.append({**blocker_record(corpus, sp, d, pos), "crossed_now": fixes})
+        best, entries, blocker = part
+        if blocker is not None:
+            impossible.append(dict(blocker))
             continue
-
-        def figures(a: int) -> tuple[int, int, int]:
-            return (
-                int(sp.red_cross[d][others, a].sum()) if others else 0,
-                int(sp.pts[d][others, a].sum()) if others else 0,
-                int(sp.pts[d][mine, a].sum()),
-            )
-
-        alts = sorted(
-            bits(masks[d], sp.sizes[d]),
-            key=lambda a: (sp.changes(d, o, a), figures(a)[0], -figures(a)[1], -figures(a)[2], sp.changes(d, a, sp.default[d]), a),
-        )
-        best = alts[0]
         result[d] = best
-        cost = {}
-        for k in others:
-            cost[sp.side_ids[k]] = {
-                "red_lines_before": int(sp.red_cross[d][k, o]),
-                "red_lines_after": int(sp.red_cross[d][k, best]),
-                "points_before": int(sp.pts[d][k, o]),
-                "points_after": int(sp.pts[d][k, best]),
-            }
-        before, after = sp.named_joint(d, o), sp.named_joint(d, best)
-        changed = [t for t in before if before[t] != after[t]]
-        for term in changed:
-            changes.append({
-                "term": term,
-                "from": before[term],
-                "to": after[term],
-                "with": [x for x in changed if x != term],
-                "fixes": fixes,
-                "positions_met": [position_record(corpus, sp, k) for k in met],
-                "cost": cost,
-                "alternatives": [
-                    {
-                        "option": sp.named_joint(d, a)[term],
-                        "options": sp.named_joint(d, a),
-                        "changes": sp.changes(d, o, a),
-                        "others_red_lines": figures(a)[0],
-                        "others_points": figures(a)[1],
-                        "own_points": figures(a)[2],
-                    }
-                    for a in alts
-                ],
-            })
-    red_b, red_a = sp.side_red(choice), sp.side_red(result)
-    pts_b, pts_a = sp.side_pts(choice), sp.side_pts(result)
-    sat_b, sat_a = sp.satisfaction(pts_b), sp.satisfaction(pts_a)
+        changes.extend(dict(c) for c in entries)
+    red, pts = _rows(sp)
+    red_b, red_a = _totals(red, choice, sp.S), _totals(red, result, sp.S)
+    sat_b, sat_a = sp.satisfaction(_totals(pts, choice, sp.S)), sp.satisfaction(_totals(pts, result, sp.S))
     effect = {
         sid: {
-            "red_lines_before": int(red_b[k]),
-            "red_lines_after": int(red_a[k]),
+            "red_lines_before": red_b[k],
+            "red_lines_after": red_a[k],
             "satisfaction_before": sat_b[sid],
             "satisfaction_after": sat_a[sid],
         }
         for k, sid in enumerate(sp.side_ids)
     }
+    crossed = sp.crossed_positions(choice, mine)
     return {
         "sides": side_list,
         "from": sp.named(choice),
@@ -128,8 +82,110 @@ def wwit(corpus: Corpus, sp: Space, scenario: Mapping[str, str], sides: str | Se
         "changes": changes,
         "impossible": impossible,
         "result": sp.named(result) if not impossible else None,
-        "crossed_before": sp.crossed_ids(choice, mine),
-        "positions_crossed_before": [position_record(corpus, sp, k) for k in sp.crossed_positions(choice, mine)],
+        "crossed_before": [sp.demands[i].id for k in crossed for i in sp.positions[k].reports],
+        "positions_crossed_before": [_position(corpus, sp, k) for k in crossed],
         "effect": effect,
     }
 
+
+# --- Per-dimension answers, built once per space ------------------------------------------------
+# An answer depends only on the sides, the dimension and the scenario's joint option there (the
+# proof above), so each is built once per Space and shared by every scenario: the records in it
+# are plain data shared between answers, read only (a caller gets its own top-level dicts).
+
+
+def _dimension(corpus: Corpus, sp: Space, mine: tuple[int, ...], d: int, o: int) -> tuple[int, list[dict[str, Any]], dict[str, Any] | None] | None:
+    """Dimension d from joint option o: None when it crosses no red line of `mine`; else (the best
+    joint option, one change record per term changed, None) or (o, [], the blocker record) when
+    no joint option meets every red line of `mine` there."""
+    key = ("wwit", mine, d, o)
+    if key not in sp._cache:
+        sp._cache[key] = _build_dimension(corpus, sp, mine, d, o)
+    return sp._cache[key]
+
+
+def _build_dimension(corpus: Corpus, sp: Space, mine: tuple[int, ...], d: int, o: int) -> tuple[int, list[dict[str, Any]], dict[str, Any] | None] | None:
+    allowed = zone_masks(sp, mine)[d]
+    if allowed >> o & 1:
+        return None
+    others = [i for i in range(sp.S) if i not in mine]
+    met = [k for si in mine for k in sp.pos_on[d][si] if not (sp.positions[k].mask >> o & 1)]
+    fixes = [sp.demands[i].id for k in met for i in sp.positions[k].reports]
+    if allowed == 0:
+        pos = shrink_blocker(sp, d, positions_on(sp, d, mine))
+        return o, [], {**blocker_record(corpus, sp, d, pos), "crossed_now": fixes}
+
+    figs = {
+        a: (
+            int(sp.red_cross[d][others, a].sum()) if others else 0,
+            int(sp.pts[d][others, a].sum()) if others else 0,
+            int(sp.pts[d][list(mine), a].sum()),
+        )
+        for a in bits(allowed, sp.sizes[d])
+    }
+    alts = sorted(
+        figs,
+        key=lambda a: (sp.changes(d, o, a), figs[a][0], -figs[a][1], -figs[a][2], sp.changes(d, a, sp.default[d]), a),
+    )
+    best = alts[0]
+    cost = {}
+    for k in others:
+        cost[sp.side_ids[k]] = {
+            "red_lines_before": int(sp.red_cross[d][k, o]),
+            "red_lines_after": int(sp.red_cross[d][k, best]),
+            "points_before": int(sp.pts[d][k, o]),
+            "points_after": int(sp.pts[d][k, best]),
+        }
+    before, after = sp.named_joint(d, o), sp.named_joint(d, best)
+    changed = [t for t in before if before[t] != after[t]]
+    positions_met = [_position(corpus, sp, k) for k in met]
+    entries = []
+    for term in changed:
+        entries.append({
+            "term": term,
+            "from": before[term],
+            "to": after[term],
+            "with": [x for x in changed if x != term],
+            "fixes": fixes,
+            "positions_met": positions_met,
+            "cost": cost,
+            "alternatives": [
+                {
+                    "option": sp.named_joint(d, a)[term],
+                    "options": sp.named_joint(d, a),
+                    "changes": sp.changes(d, o, a),
+                    "others_red_lines": figs[a][0],
+                    "others_points": figs[a][1],
+                    "own_points": figs[a][2],
+                }
+                for a in alts
+            ],
+        })
+    return best, entries, None
+
+
+def _position(corpus: Corpus, sp: Space, k: int) -> dict[str, Any]:
+    key = ("position_record", k)
+    if key not in sp._cache:
+        sp._cache[key] = position_record(corpus, sp, k)
+    return sp._cache[key]
+
+
+def _rows(sp: Space) -> tuple[list[list[tuple[int, ...]]], list[list[tuple[int, ...]]]]:
+    """Per dimension and joint option, each side's red-line positions crossed and points met
+    (sp.red_cross and sp.pts as plain ints: summing a few is quicker than numpy)."""
+    key = ("wwit_rows",)
+    if key not in sp._cache:
+        sp._cache[key] = (
+            [[tuple(int(x) for x in sp.red_cross[d][:, a]) for a in range(sp.sizes[d])] for d in range(sp.D)],
+            [[tuple(int(x) for x in sp.pts[d][:, a]) for a in range(sp.sizes[d])] for d in range(sp.D)],
+        )
+    return sp._cache[key]
+
+
+def _totals(rows: list[list[tuple[int, ...]]], choice: Sequence[int], n: int) -> list[int]:
+    out = [0] * n
+    for d, a in enumerate(choice):
+        for k, x in enumerate(rows[d][a]):
+            out[k] += x
+    return out
