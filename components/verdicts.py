@@ -160,38 +160,49 @@ def card_body(corpus: Corpus, sd: SideResult) -> str:
     return "\n".join(lines)
 
 
-def side_card(corpus: Corpus, sd: SideResult, w: dict[str, Any] | None, preset_id: str | None) -> None:
-    # One bordered box (`card_<side>`, what the browser tests read): the side's name and verdict
-    # in one Markdown block, then the button that applies what it would take. Two elements a
-    # card (three with the button): the page is drawn on every rerun (bench/LOAD.md).
-    with st.container(border=True, key=f"card_{sd.id}", width="stretch"):
-        extra = wwit_text(corpus, sd, w) if w else ""
-        st.markdown(
-            f"### {md(sd.name)}\n\n{card_body(corpus, sd)}" + (f"\n\n{extra}" if extra else ""),
-            anchors=False,
-            unsafe_allow_html=True,
-        )
-        if w and w.get("possible") and not w.get("already"):
-            n = len(w["changes"])
+def card_markdown(corpus: Corpus, sd: SideResult, w: dict[str, Any] | None) -> str:
+    """One side's card: an HTML box (`card-<side>`, what the browser tests and app.css read)
+    around Markdown (name, graded words, counts, bar, what would it take)."""
+    extra = wwit_text(corpus, sd, w) if w else ""
+    return (
+        f'<div class="pte-card" id="card-{sd.id}">\n\n### {md(sd.name)}\n\n{card_body(corpus, sd)}'
+        + (f"\n\n{extra}" if extra else "")
+        + "\n\n</div>"
+    )
+
+
+def _apply_label(sd: SideResult, w: dict[str, Any]) -> str:
+    n = len(w["changes"])
+    return f"{sd.name}: apply {'this change' if n == 1 else f'these {n} changes'}"
+
+
+def cards(corpus: Corpus, evaluation: Evaluation, preset_id: str | None = None) -> None:
+    """The sides' cards, all four in one Markdown block (one element, not a box, a block and a
+    button per side: the page is drawn on every rerun, bench/LOAD.md); app.css lays them out
+    four across, two by two or one under another with the room they have. Under them, one
+    button per side that what would it take can help: it applies the changes."""
+    key = cached.key(evaluation.scenario)
+    ws = {sd.id: wwit(corpus, corpus.version, key, sd.id) if sd.positions_crossed else None for sd in evaluation.sides}
+    st.markdown(
+        '<div class="pte-cards-box"><div class="pte-cards">\n\n'
+        + "\n\n".join(card_markdown(corpus, sd, ws[sd.id]) for sd in evaluation.sides)
+        + "\n\n</div></div>",
+        anchors=False,
+        unsafe_allow_html=True,
+    )
+    helped = [(sd, w) for sd in evaluation.sides if (w := ws[sd.id]) and w.get("possible") and not w.get("already")]
+    if not helped:
+        return
+    with st.container(horizontal=True, key="wwit_apply"):
+        for sd, w in helped:
             st.button(
-                f"Apply {'this change' if n == 1 else f'these {n} changes'}",
+                _apply_label(sd, w),
                 key=f"wwit_apply_{sd.id}",
                 on_click=_apply,
                 args=(corpus, w["result"], preset_id),
                 icon=":material/auto_fix_high:",
                 help=f"The fewest changes that cross none of {md(sd.name)}'s red lines:\n\n{wwit_changes(corpus, w)}",
             )
-
-
-def cards(corpus: Corpus, evaluation: Evaluation, preset_id: str | None = None) -> None:
-    key = cached.key(evaluation.scenario)
-    # One horizontal container (`cards`), not st.columns: five elements fewer on every rerun.
-    # app.css makes it wrap four across, two by two or one under another with the room it has.
-    with st.container(horizontal=True, key="cards"):
-        for sd in evaluation.sides:
-            w = wwit(corpus, corpus.version, key, sd.id) if sd.positions_crossed else None
-            side_card(corpus, sd, w, preset_id)
-
 
 
 # --- What moved ---------------------------------------------------------------------------------

@@ -54,8 +54,11 @@ def page_text(at: AppTest) -> str:
 
 
 def card(at: AppTest, side_name: str) -> str:
-    """The text of one side's card: its heading, verdict and counts."""
-    (body,) = [v for v in texts(at) if v.startswith(f"### {side_name}\n")]
+    """The text of one side's card (its box in the cards' one Markdown block): its heading,
+    verdict and counts."""
+    (block,) = [v for v in texts(at) if v.startswith('<div class="pte-cards-box">')]
+    boxes = [part.split(">", 1)[1].strip() for part in block.split('<div class="pte-card" ')[1:]]
+    (body,) = [b for b in boxes if b.startswith(f"### {side_name}\n")]
     return body
 
 
@@ -154,7 +157,7 @@ def test_junk_in_the_link_is_named_and_the_nearest_valid_view_shown(corpus):
     view = opens(corpus, at)
     assert view.scenario == corpus.default_scenario()
     assert view.view == "build" and view.values["side"] == corpus.side_ids[0]
-    assert len([m for m in texts(at) if m.startswith("### ") and m[4:].split("\n")[0] in {s.name for s in corpus.sides}]) == 4
+    assert all(card(at, s.name) for s in corpus.sides)  # the four cards
     # Dismissing the notice removes it.
     at.button(key="dismiss_problems").click().run()
     assert not at.warning

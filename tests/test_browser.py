@@ -43,18 +43,18 @@ def browser():
 
 
 def _card(page, side_id: str):
-    return page.locator(f".st-key-card_{side_id}")
+    return page.locator(f"#card-{side_id}")
 
 
 def _wait_until_idle(page) -> None:
     """Wait for the app to finish its run: every card drawn in full, no run in progress."""
     from playwright.sync_api import expect
 
-    page.wait_for_selector(".st-key-card_russia", timeout=TIMEOUT_MS)
+    page.wait_for_selector("#card-russia", timeout=TIMEOUT_MS)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
     )
-    for card in page.locator("[class*='st-key-card_']").all():
+    for card in page.locator(".pte-card").all():
         expect(card).to_contain_text("Weighted share met", timeout=TIMEOUT_MS)
 
 
@@ -64,8 +64,8 @@ def _checked_option(page, term_id: str) -> str:
 
 
 def _verdicts(page, corpus) -> dict[str, str]:
-    # The card's text (its Markdown block), without the button that may follow it.
-    return {sd.id: " ".join(_card(page, sd.id).locator('[data-testid="stMarkdown"]').first.inner_text().split()) for sd in corpus.sides}
+    # The card's text (its box in the cards' Markdown block; the apply buttons are under the cards).
+    return {sd.id: " ".join(_card(page, sd.id).inner_text().split()) for sd in corpus.sides}
 
 
 def test_change_a_term_and_share_the_link(app_url, browser, corpus):
@@ -250,7 +250,7 @@ def test_present_mode_is_large_unclipped_and_wraps_the_cards(app_url, browser, c
     assert not page.locator('section[data-testid="stSidebar"]').is_visible()
     assert page.get_by_role("button", name="Next").is_visible()
     for sd in corpus.sides:
-        text = _card(page, sd.id).locator('[data-testid="stMarkdownContainer"] p').first
+        text = _card(page, sd.id).locator("p").first
         assert _font_px(text) >= 20, sd.id
     for caption in page.locator('[data-testid="stCaptionContainer"]').all()[:5]:
         assert _font_px(caption) >= 20
@@ -265,7 +265,7 @@ def test_present_mode_is_large_unclipped_and_wraps_the_cards(app_url, browser, c
     # Nothing clipped or scrolling sideways; no word runs out of its card.
     assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
     overflowing = page.evaluate(
-        """() => [...document.querySelectorAll('[class*="st-key-card_"] :is(h3, h4, p)')]
+        """() => [...document.querySelectorAll('.pte-card :is(h3, h4, p)')]
                .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
     )
     assert overflowing == []
