@@ -11,7 +11,36 @@ from __future__ import annotations
 import functools
 import threading
 from collections import OrderedDict
-from typing import Any, Callable
+from typing import Any, Callable, Hashable
+
+
+class SharedLRU:
+    """A thread-safe LRU dict: `get_or_build(key, build)` returns the value under `key`,
+    building it (outside the lock: two sessions may both build it once) when it is missing."""
+
+    def __init__(self, maxsize: int):
+        self.maxsize = maxsize
+        self._cache: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_build(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        value = build()
+        with self._lock:
+            self._cache[key] = value
+            while len(self._cache) > self.maxsize:
+                self._cache.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+    def __len__(self) -> int:
+        return len(self._cache)
 
 
 def shared_lru(maxsize: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -22,21 +51,11 @@ def shared_lru(maxsize: int) -> Callable[[Callable[..., Any]], Callable[..., Any
     """
 
     def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
-        cache: OrderedDict[tuple, Any] = OrderedDict()
-        lock = threading.Lock()
+        cache = SharedLRU(maxsize)
 
         @functools.wraps(fn)
         def wrapper(corpus: Any, *key: Any) -> Any:
-            with lock:
-                if key in cache:
-                    cache.move_to_end(key)
-                    return cache[key]
-            value = fn(corpus, *key)  # outside the lock: two sessions may both compute it once
-            with lock:
-                cache[key] = value
-                while len(cache) > maxsize:
-                    cache.popitem(last=False)
-            return value
+            return cache.get_or_build(key, lambda: fn(corpus, *key))
 
         wrapper.clear = cache.clear  # type: ignore[attr-defined]
         return wrapper

@@ -26,7 +26,13 @@ def link(label: str, url: str) -> str:
     (engine/schema.py, Source.url) only accepts as http(s). Characters that would end or break
     the link's target (spaces, brackets, angle brackets, backslashes) are percent-encoded.
     """
-    return f"[{md(label)}]({quote(url, safe=_URL_SAFE)})"
+    return f"[{md(label)}]({link_target(url)})"
+
+
+def link_target(url: str) -> str:
+    """A URL as link() writes it in a link's target (character by character: the target of a
+    concatenation is the concatenation of the targets)."""
+    return quote(url, safe=_URL_SAFE)
 
 
 # Everything a URL may hold except what Markdown reads inside a link target: ( ) [ ] < > \ and space.

@@ -19,9 +19,9 @@ from engine.evaluate import Evaluation, SideResult, moved, moved_words
 from engine.landscape import what_would_it_take
 
 from . import cached, layout, state
-from .memo import shared_lru
+from .memo import SharedLRU, shared_lru
 from .claims import by_term_then_strength, by_term_then_strength_positions, demand_body, how_held, options_text
-from .text import app_link, link, md
+from .text import app_link, link, link_target, md
 
 # The plain verdict of each card, in words (a contract the tests read: every card of that
 # verdict shows them). The graded words (SideResult.grade_label) are the card's headline.
@@ -251,41 +251,57 @@ def _positions_cached(_corpus: Corpus, version: str, scenario: cached.ScenarioKe
     return positions_markdown(_corpus, sd.name, getattr(sd, bucket), prefix=prefix)
 
 
+# A position's block holds its "Read in context" links with this stand-in for the address of
+# the view (positions_markdown puts the real one in): one block serves every scenario with the
+# same option on the position's term.
+_PREFIX = "\x00prefix\x00"
+_BLOCKS = SharedLRU(8192)
+
+
 def positions_markdown(corpus: Corpus, side_name: str, items, scenario_label: str = "here", *, prefix: str = "") -> str:
     """A list of positions as one Markdown block: per position the term, how it is held, how
     many sources report it, what it accepts, then every report's verbatim quote with who said
     it, the source and a link to it in context, then our summary."""
-    blocks = []
-    for pos in by_term_then_strength_positions(corpus, items):
-        head = pos.reports[0]
-        n = len(pos.sources)
-        notes = [how_held(pos.strength, pos.certainty), f"reported by {_plural(n, 'source', 'sources')}"]
-        lines = [f"**{md(head.term_label)}** · " + " · ".join(notes)]
-        accepts = f"Accepts {options_text(corpus, pos.term, head.options)}; {scenario_label}: “{md(_option(corpus, pos.term, head.chosen))}”"
-        if head.when:
-            cond = " and ".join(f"{md(corpus.term(w.term).label)} is {options_text(corpus, w.term, w.options)}" for w in head.when)
-            accepts += f" (only when {cond}" + ("" if pos.applies else ": not the case here, so it counts as met") + ")"
-        lines.append(accepts)
-        block = "  \n".join(lines)
-        for r in pos.reports:
-            src = corpus.sources.get(r.source)
-            # The quote is the evidence: full-colour body text, before our summary (a Markdown
-            # blockquote would draw it muted).
-            q = r.quote.strip()
-            quoted = md(q) if q[:1] in "“\"‘'" else f"“{md(q)}”"
-            block += (
-                f"\n\n:gray[:material/format_quote:] {quoted}  \n"
-                f"— {md(r.provenance.phrase(side_name))} · {md(src.label if src else r.source)} · {context_link(prefix, r.source, r.id)}"
-            )
-            if r.certainty != pos.certainty and certainty_words(r.certainty):
-                block += f"  \nThis report's hedge: {md(certainty_words(r.certainty))}"
-            if r.reason:
-                # Why the coding departs from a codebook rule for this report (ours), e.g. a
-                # softer wording that takes its position's strength.
-                block += f"  \n*Our coding note:* {md(r.reason)}"
-        block += f"\n\n*Our summary:* {md(head.summary)}"
-        blocks.append(block)
-    return "\n\n---\n\n".join(blocks)
+    blocks = [
+        _BLOCKS.get_or_build(
+            # All a block shows that a scenario can change: the option chosen, whether it applies.
+            (corpus.version, side_name, scenario_label, pos.id, pos.reports[0].chosen, pos.applies),
+            lambda pos=pos: _position_block(corpus, side_name, pos, scenario_label),
+        )
+        for pos in by_term_then_strength_positions(corpus, items)
+    ]
+    return "\n\n---\n\n".join(blocks).replace(link_target(_PREFIX), link_target(prefix))
+
+
+def _position_block(corpus: Corpus, side_name: str, pos, scenario_label: str) -> str:
+    head = pos.reports[0]
+    n = len(pos.sources)
+    notes = [how_held(pos.strength, pos.certainty), f"reported by {_plural(n, 'source', 'sources')}"]
+    lines = [f"**{md(head.term_label)}** · " + " · ".join(notes)]
+    accepts = f"Accepts {options_text(corpus, pos.term, head.options)}; {scenario_label}: “{md(_option(corpus, pos.term, head.chosen))}”"
+    if head.when:
+        cond = " and ".join(f"{md(corpus.term(w.term).label)} is {options_text(corpus, w.term, w.options)}" for w in head.when)
+        accepts += f" (only when {cond}" + ("" if pos.applies else ": not the case here, so it counts as met") + ")"
+    lines.append(accepts)
+    block = "  \n".join(lines)
+    for r in pos.reports:
+        src = corpus.sources.get(r.source)
+        # The quote is the evidence: full-colour body text, before our summary (a Markdown
+        # blockquote would draw it muted).
+        q = r.quote.strip()
+        quoted = md(q) if q[:1] in "“\"‘'" else f"“{md(q)}”"
+        block += (
+            f"\n\n:gray[:material/format_quote:] {quoted}  \n"
+            f"— {md(r.provenance.phrase(side_name))} · {md(src.label if src else r.source)} · {context_link(_PREFIX, r.source, r.id)}"
+        )
+        if r.certainty != pos.certainty and certainty_words(r.certainty):
+            block += f"  \nThis report's hedge: {md(certainty_words(r.certainty))}"
+        if r.reason:
+            # Why the coding departs from a codebook rule for this report (ours), e.g. a
+            # softer wording that takes its position's strength.
+            block += f"  \n*Our coding note:* {md(r.reason)}"
+    block += f"\n\n*Our summary:* {md(head.summary)}"
+    return block
 
 
 def details(corpus: Corpus, evaluation: Evaluation) -> None:

@@ -3,6 +3,7 @@ through components/text.py, and the CLI's Markdown output)."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; escaping all of it keeps data text
@@ -32,7 +33,18 @@ def _escape(text: str) -> str:
 
 def md(text: str) -> str:
     """Escape a text so Markdown shows it literally, on one line (so also in a table cell), and links nowhere."""
+    if type(text) is str and len(text) <= _MEMO_LEN:
+        return _md_memo(text)
     return _escape(" ".join(str(text).split()))
+
+
+# The views escape the same labels, names and quotes on every rerun: each is escaped once.
+_MEMO_LEN = 4000
+
+
+@functools.lru_cache(maxsize=16384)
+def _md_memo(text: str) -> str:
+    return _escape(" ".join(text.split()))
 
 
 def md_run(text: str) -> str:

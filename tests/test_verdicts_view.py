@@ -288,3 +288,32 @@ def test_each_report_shows_our_coding_note_where_it_has_one(corpus):
     text = positions_markdown(corpus, "Russia", russia.positions_crossed)
     for r in noted:
         assert f"*Our coding note:* {md_(r.reason)}" in text
+
+
+def test_position_blocks_are_shared_only_where_nothing_shown_differs(corpus):
+    """positions_markdown builds a position's block once per option chosen on its term (and
+    whether it applies) and shares it between scenarios, with the view's address put in after:
+    every list, drawn after many others, is what it is with nothing shared, and its "Read in
+    context" links carry the address given (escaped as link() escapes it)."""
+    import random
+
+    from components import verdicts
+    from components.text import link_target
+
+    rng = random.Random(3)
+    scenarios = [{t.id: rng.choice(t.option_ids) for t in corpus.terms} for _ in range(80)]
+    scenarios += [dict(corpus.preset(p).scenario) for p in corpus.preset_ids]
+    prefixes = ["?view=sources", "http://host/app/?preset=kyiv_terms&territory=freeze_line (a) [b]"]
+    drawn = []
+    for k, sc in enumerate(scenarios):
+        ev = evaluate(corpus, sc)
+        for sd in ev.sides:
+            for bucket in ("positions_crossed", "positions_unmet", "positions_met"):
+                args = (corpus, sd.name, getattr(sd, bucket), ("here", "in this scenario")[k % 2])
+                drawn.append((args, prefixes[k % 2], verdicts.positions_markdown(*args, prefix=prefixes[k % 2])))
+    assert any(text.count("Read in context") > 3 for _, _, text in drawn)
+    for args, prefix, text in reversed(drawn):
+        verdicts._BLOCKS.clear()
+        assert verdicts.positions_markdown(*args, prefix=prefix) == text
+        if "Read in context" in text:
+            assert f"]({link_target(prefix)}&" in text and "%00" not in text
