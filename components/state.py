@@ -49,7 +49,8 @@ OPEN_REQUEST = "_open_scenario"  # open_scenario()'s request: {"scenario", "pres
 LEGACY_OPEN_TERMS = "open_scenario"  # the Landscape also writes a bare {term: option} here: dropped
 _WRITTEN = "_url_written"  # the addresses this session wrote (or was opened at), newest last
 _HISTORY_MAX = 64
-_KEEP = "_url_keep"  # the link this session was just opened at reads without problems: left as typed
+_KEEP = "_url_keep"  # the view of the link this session was just opened at, if it reads without problems: left as typed
+_RUN_SCENARIO = "_run_scenario"  # the term controls' scenario, read once per run (see scenario())
 
 # The classroom (components/classroom*.py) registers its views and parameters: `class` (a join
 # code) and `teacher` (the teacher key: only ever in the teacher's own address bar, never in a
@@ -104,8 +105,31 @@ def term_key(term_id: str) -> str:
 
 
 def scenario(corpus: Corpus) -> dict[str, str]:
-    """The scenario the term controls hold, in term order."""
-    return {t: st.session_state[term_key(t)] for t in corpus.term_ids}
+    """The scenario the term controls hold, in term order.
+
+    Within a run (from sync() to end_run()) it is read once: the term controls change only
+    between runs, and this module, which alone writes their keys, keeps the copy in step.
+    Outside a run (a widget's callback) the controls are read.
+    """
+    snap = st.session_state.get(_RUN_SCENARIO)
+    if snap is not None:
+        return dict(snap)
+    return _read_scenario(corpus)
+
+
+def _read_scenario(corpus: Corpus) -> dict[str, str]:
+    ss = st.session_state
+    return {t: ss[term_key(t)] for t in corpus.term_ids}
+
+
+def _remember_scenario(corpus: Corpus) -> None:
+    st.session_state[_RUN_SCENARIO] = _read_scenario(corpus)
+
+
+def end_run() -> None:
+    """Last thing on every run, however it ends (app.py's `finally`): callbacks between runs
+    read the controls themselves."""
+    st.session_state.pop(_RUN_SCENARIO, None)
 
 
 def preset(corpus: Corpus) -> str | None:
@@ -137,6 +161,7 @@ def apply(corpus: Corpus, view: AppView) -> None:
     ss[PRESET] = view.preset or ""
     for t, option in view.scenario.items():
         ss[term_key(t)] = option
+    ss.pop(_RUN_SCENARIO, None)  # sync() and apply_pending() read it again
     ss[COMPARE] = list(view.compare)
     for p in aq.PARAMS:
         ss[session_key(p.name)] = view.values.get(p.name, p.default(corpus))
@@ -166,6 +191,7 @@ def _history_navigation() -> bool:
 def sync(corpus: Corpus) -> None:
     """Apply the address when it is not the one the app last wrote; keep the state valid."""
     ss = st.session_state
+    ss.pop(_RUN_SCENARIO, None)  # a run that ended early (an exception) may have left one
     address = _address()
     written: list = ss.get(_WRITTEN) or []
     first = not written
@@ -176,17 +202,20 @@ def sync(corpus: Corpus) -> None:
         ss[_WRITTEN] = [*written, address][-_HISTORY_MAX:]
         # A link that reads without problems stays as given (no history entry of its own);
         # one with problems is rewritten as the nearest valid view.
-        ss[_KEEP] = not view.problems
-    _keep_valid(corpus)
+        ss[_KEEP] = None if view.problems else view
+    ss[_RUN_SCENARIO] = _keep_valid(corpus)
 
 
-def _keep_valid(corpus: Corpus) -> None:
+def _keep_valid(corpus: Corpus) -> dict[str, str]:
     """Fall back to defaults for anything the corpus does not know (a long-lived session may hold
-    state from before a restart with other data) rather than fail."""
+    state from before a restart with other data) rather than fail. Returns the scenario."""
     ss = st.session_state
+    chosen = {}
     for t in corpus.terms:
-        if ss.get(term_key(t.id)) not in t.option_ids:
-            ss[term_key(t.id)] = t.default
+        option = ss.get(term_key(t.id))
+        if option not in t.option_ids:
+            option = ss[term_key(t.id)] = t.default
+        chosen[t.id] = option
     if ss.get(PRESET) and ss[PRESET] not in corpus.preset_ids:
         ss[PRESET] = ""
     ss[COMPARE] = [s for s in ss.get(COMPARE, []) if spec_problem(corpus, s) is None][:MAX_COMPARE]
@@ -200,6 +229,7 @@ def _keep_valid(corpus: Corpus) -> None:
         ss[BUILD_PANEL] = DEFAULT_PANEL
     if ss.get(SOURCES_PANEL) not in SOURCE_PANELS:
         ss[SOURCES_PANEL] = DEFAULT_SOURCE_PANEL
+    return {t: chosen[t] for t in corpus.term_ids}
 
 
 def init(corpus: Corpus) -> None:
@@ -216,6 +246,7 @@ def apply_preset(corpus: Corpus) -> None:
     base = corpus.preset(chosen).scenario if chosen else corpus.default_scenario()
     for t in corpus.term_ids:
         st.session_state[term_key(t)] = base[t]
+    st.session_state.pop(_RUN_SCENARIO, None)
     # A comparison nobody chose (some starting point's default) follows the new starting point,
     # so the link stays short.
     defaults = [default_compare(corpus, p) for p in (None, *corpus.preset_ids)]
@@ -257,6 +288,7 @@ def apply_pending(corpus: Corpus) -> None:
     view.scenario, view.preset = opened, chosen or None
     view.values["view"] = req.get("view") if req.get("view") in VIEWS else DEFAULT_VIEW
     apply(corpus, view)
+    _remember_scenario(corpus)
 
 
 # --- The address bar --------------------------------------------------------------------------
@@ -296,10 +328,12 @@ def write_url(corpus: Corpus) -> None:
     that Back would only undo to the same view.
     """
     ss = st.session_state
-    target = query(corpus)
-    address = _address()
-    if ss.pop(_KEEP, False) and aq.read_app_query(corpus, {k: list(v) for k, v in address}).same_view(current_view(corpus)):
+    view = current_view(corpus)
+    opened = ss.pop(_KEEP, None)
+    if isinstance(opened, AppView) and opened.same_view(view):
         return
+    target = aq.write_app_query(corpus, view)
+    address = _address()
     if address != _as_address(target):
         st.query_params.from_dict(target)
         written = [a for a in ss.get(_WRITTEN) or [] if a != _as_address(target)]

@@ -689,3 +689,23 @@ def test_about_the_starting_point_is_built_only_while_open(corpus):
     assert not any(description in c.value for c in at.sidebar.caption)
     at = open_app(opened=("x_about_preset",), preset="kremlin_terms")
     assert any(f"Our description: {description}" in c.value for c in at.sidebar.caption)
+
+
+def test_a_callback_reads_the_controls_not_the_last_runs_copy(corpus):
+    """Within a run the scenario is read once (state.scenario); between runs, a callback reads
+    the controls themselves: a term changed and "pin" clicked before one rerun pins the
+    scenario with the change, and no copy outlives the run."""
+    from engine.query import spec_for
+
+    at = open_app(view="compare")
+    assert "_run_scenario" not in at.session_state
+    radio = term_radio(at, "territory")
+    new = next(o for o in radio.options if o != radio.value)
+    option_id = next(o.id for o in corpus.term("territory").options if o.label == new)
+    radio.set_value(new)
+    (pin,) = [b for b in at.button if b.key and "pin" in b.key]
+    pin.click().run()
+    assert not at.exception
+    want = spec_for(corpus, {**corpus.default_scenario(), "territory": option_id})
+    assert want in at.session_state["compare"]
+    assert "_run_scenario" not in at.session_state
