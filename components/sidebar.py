@@ -25,9 +25,18 @@ def _term_help(_corpus: Corpus, version: str) -> dict[str, str]:
     return out
 
 
+@shared_lru(4)
+def _option_labels(_corpus: Corpus, version: str) -> dict[str, dict[str, str]]:
+    """Each term's options as its radio shows them (escaped once per data version)."""
+    return {t.id: {o.id: md(o.label) for o in t.options} for t in _corpus.terms}
+
+
 def render(corpus: Corpus) -> None:
     sb = st.sidebar
-    sb.markdown("### Build a scenario")
+    sb.markdown(
+        "### Build a scenario\n\n:small[Term names, options and help texts are ours (the project's wording). "
+        "✎ marks a term, and its group, changed from the starting point.]"
+    )
     sb.selectbox(
         "Start from",
         options=["", *corpus.preset_ids],
@@ -56,9 +65,10 @@ def render(corpus: Corpus) -> None:
             )
     if changed:
         names = ", ".join(corpus.term(t).label for t in changed)
-        sb.caption(f"Changed from the starting point: **{md(names)}**")
+        n = len(changed)
         sb.button(
-            "Reset to the starting point",
+            f"Reset the {n} changed terms" if n > 1 else "Reset the changed term",
+            help=f"Back to the starting point. Changed from it: {md(names)}.",
             key="reset_terms",
             on_click=state.apply_preset,
             args=(corpus,),
@@ -70,14 +80,14 @@ def render(corpus: Corpus) -> None:
     for t in corpus.terms:
         by_group.setdefault(t.group, []).append(t)
     group_order = [g.id for g in corpus.groups if g.id in by_group] + [g for g in by_group if g not in {x.id for x in corpus.groups}]
-    labels = {g.id: g.label for g in corpus.groups}
+    group_labels = {g.id: g.label for g in corpus.groups}
     edited = {t.group for t in corpus.terms if t.id in changed}
     # One group of terms at a time (the others keep their options: persist_state): a whole class
     # reruns this on every click, and 17 radios were a fifth of a rerun's cost (bench/LOAD.md).
     gid = sb.segmented_control(
         "Terms",
         options=group_order,
-        format_func=lambda g: md(labels.get(g, g)) + (" ✎" if g in edited else ""),
+        format_func=lambda g: md(group_labels.get(g, g)) + (" ✎" if g in edited else ""),
         key=TERM_GROUP,
         default=group_order[0],
         required=True,
@@ -85,16 +95,13 @@ def render(corpus: Corpus) -> None:
         help="The terms come in groups: pick one to see its terms. A term keeps its option while its group is not shown.",
     )
     helps = _term_help(corpus, corpus.version)
+    option_labels = _option_labels(corpus, corpus.version)
     for t in by_group.get(gid or group_order[0], []):
         sb.radio(
             md(t.label) + (" ✎" if t.id in changed else ""),
             options=list(t.option_ids),
-            format_func=lambda o, t=t: md(t.option(o).label),
+            format_func=option_labels[t.id].__getitem__,
             key=state.term_key(t.id),
             help=helps[t.id],
             persist_state="session",
         )
-    sb.caption(
-        "✎ marks a term (and its group) changed from the starting point. Term names, options and help texts are ours "
-        "(the project's wording)."
-    )
