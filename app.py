@@ -9,14 +9,18 @@ from components.text import md
 from engine import Corpus
 
 # The icon is a file the app serves itself (no font or emoji CDN: it shows offline). "auto"
-# starts the sidebar closed on a phone, so a shared link shows the result first.
-st.set_page_config(
-    page_title="Peace Terms Explorer",
-    page_icon=layout.ICON_URL,
-    layout="wide",
-    # The class board is for a projector: no sidebar.
-    initial_sidebar_state="collapsed" if st.query_params.get("view") == "board" else "auto",
-)
+# starts the sidebar closed on a phone, so a shared link shows the result first. Sent on a
+# session's first run only: the browser keeps the page's title, icon and layout until the page
+# is loaded again (a new session), and every message a rerun saves counts for a whole class.
+if "_page_config_sent" not in st.session_state:
+    st.set_page_config(
+        page_title="Peace Terms Explorer",
+        page_icon=layout.ICON_URL,
+        layout="wide",
+        # The class board is for a projector: no sidebar.
+        initial_sidebar_state="collapsed" if st.query_params.get("view") == "board" else "auto",
+    )
+    st.session_state["_page_config_sent"] = True
 
 loaded = cached.corpus_or_faults()
 if isinstance(loaded, tuple):

@@ -210,6 +210,11 @@ def test_back_undoes_a_change_forward_redoes_it_reload_keeps_it(app_url, browser
     page.go_back()
     page.wait_for_url(f"{app_url}/?preset=kremlin_terms&territory=freeze_line", timeout=TIMEOUT_MS)
     _wait_until_idle(page)
+    # The page's title, icon and wide layout are sent on a session's first run only: every
+    # rerun since has kept them.
+    assert page.title() == "Peace Terms Explorer"
+    assert page.evaluate("() => [...document.querySelectorAll('link[rel~=\"icon\"]')].pop().href").endswith("/app/static/icon.png")
+    assert page.locator('[data-testid="stMainBlockContainer"]').bounding_box()["width"] > 1000  # wide, not 736 px
     context.close()
 
 
