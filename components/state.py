@@ -218,7 +218,10 @@ def _keep_valid(corpus: Corpus) -> dict[str, str]:
         chosen[t.id] = option
     if ss.get(PRESET) and ss[PRESET] not in corpus.preset_ids:
         ss[PRESET] = ""
-    ss[COMPARE] = [s for s in ss.get(COMPARE, []) if spec_problem(corpus, s) is None][:MAX_COMPARE]
+    held = ss.get(COMPARE, [])
+    valid = [s for s in held if spec_problem(corpus, s) is None][:MAX_COMPARE]
+    if valid != held or COMPARE not in ss:
+        ss[COMPARE] = valid
     if ss.get(SIDE) not in corpus.side_ids:
         ss[SIDE] = corpus.side_ids[0]
     if ss.get(SEED) not in corpus.sources:

@@ -209,7 +209,8 @@ def cards(corpus: Corpus, evaluation: Evaluation, preset_id: str | None = None) 
 
 
 def what_moved(corpus: Corpus, evaluation: Evaluation) -> str:
-    """What the last change of the scenario moved, kept until the next change ("" before any)."""
+    """What the last change of the scenario moved, kept until the next change ("" before any);
+    moved_line() words it for the page."""
     ss = st.session_state
     key = cached.key(evaluation.scenario)
     before = ss.get(MOVED_FROM)
@@ -221,10 +222,12 @@ def what_moved(corpus: Corpus, evaluation: Evaluation) -> str:
             text = ""
         ss[MOVED_TEXT] = text
     ss[MOVED_FROM] = key
-    text = ss.get(MOVED_TEXT, "")
-    if text:
-        st.markdown(f":blue-background[:material/swap_vert: **What moved with your last change:** {md(text)}]")
-    return text
+    return ss.get(MOVED_TEXT, "")
+
+
+def moved_line(text: str) -> str:
+    """What moved, as the line under the scenario's title (Markdown; "" when nothing to say)."""
+    return f":blue-background[:material/swap_vert: **What moved with your last change:** {md(text)}]" if text else ""
 
 
 # --- One side in full ---------------------------------------------------------------------------
