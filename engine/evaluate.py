@@ -313,8 +313,18 @@ def demand_result(corpus: Corpus, d: s.Demand, scenario: Mapping[str, str]) -> D
     """One demand against the scenario. It depends only on the options of the demand's term and
     of its `when` terms, so each result is built once per corpus and those options (a few per
     demand) and shared by every scenario that has them."""
-    key = (d.id, scenario[d.term], tuple(scenario[c.term] for c in d.when))
+    key = _demand_key(d.id, d.term, tuple(c.term for c in d.when), scenario)
     return _shared(corpus, "demand", key, lambda: _demand_result(corpus, d, scenario))
+
+
+def _demand_key(demand_id: str, term: str, when_terms: tuple[str, ...], scenario: Mapping[str, str]) -> tuple:
+    """All a demand's (or a position's) result depends on: its term's option and its `when` terms'."""
+    return (demand_id, scenario[term], tuple(scenario[t] for t in when_terms))
+
+
+def _prediction_key(prediction_id: str, condition_terms: tuple[str, ...], scenario: Mapping[str, str]) -> tuple:
+    """All a prediction's result depends on: the options of its condition terms."""
+    return (prediction_id, tuple(scenario[t] for t in condition_terms))
 
 
 def _demand_result(corpus: Corpus, d: s.Demand, scenario: Mapping[str, str]) -> DemandResult:
@@ -398,7 +408,7 @@ def evaluate_side(corpus: Corpus, side: s.Side, scenario: Mapping[str, str]) -> 
     crossed, met, unmet, history = [], [], [], []
     grouped: dict[str, list[DemandResult]] = {}
     for d, term, when_terms, current, red, pos_id in plan.demands:
-        key = (d.id, scenario[term], tuple(scenario[t] for t in when_terms))
+        key = _demand_key(d.id, term, when_terms, scenario)
         result = table.get(key)
         if result is None:
             result = table[key] = _demand_result(corpus, d, scenario)
@@ -419,7 +429,7 @@ def evaluate_side(corpus: Corpus, side: s.Side, scenario: Mapping[str, str]) -> 
     ptable = _table(corpus, "position")
     weight_met = weight_all = 0
     for pp in plan.positions:
-        key = (pp.id, scenario[pp.term], tuple(scenario[t] for t in pp.when_terms))
+        key = _demand_key(pp.id, pp.term, pp.when_terms, scenario)
         pos = ptable.get(key)
         if pos is None:
             reports = grouped[pp.id]
@@ -467,7 +477,7 @@ def evaluate_side(corpus: Corpus, side: s.Side, scenario: Mapping[str, str]) -> 
 def evaluate_prediction(corpus: Corpus, p: s.Prediction, scenario: Mapping[str, str]) -> PredictionResult:
     """One prediction against the scenario: built once per corpus and options of its condition
     terms (all it depends on), like demand_result."""
-    key = (p.id, tuple(scenario[c.term] for c in p.conditions))  # as in evaluate()
+    key = _prediction_key(p.id, tuple(c.term for c in p.conditions), scenario)
     return _shared(corpus, "prediction", key, lambda: _evaluate_prediction(corpus, p, scenario))
 
 
@@ -522,7 +532,7 @@ def evaluate(corpus: Corpus, scenario: Mapping[str, str]) -> Evaluation:
     plan = _shared(corpus, "prediction_plan", (), lambda: tuple((p, tuple(c.term for c in p.conditions)) for p in corpus.predictions))
     preds = []
     for p, terms in plan:  # evaluate_prediction, inline: the same key and table
-        key = (p.id, tuple(sc[t] for t in terms))
+        key = _prediction_key(p.id, terms, sc)
         result = table.get(key)
         if result is None:
             result = table[key] = _evaluate_prediction(corpus, p, sc)
