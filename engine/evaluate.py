@@ -309,16 +309,10 @@ def _shared(corpus: Corpus, name: str, key: tuple, build: Callable[[], Any]) -> 
     return result
 
 
-def demand_result(corpus: Corpus, d: s.Demand, scenario: Mapping[str, str]) -> DemandResult:
-    """One demand against the scenario. It depends only on the options of the demand's term and
-    of its `when` terms, so each result is built once per corpus and those options (a few per
-    demand) and shared by every scenario that has them."""
-    key = _demand_key(d.id, d.term, tuple(c.term for c in d.when), scenario)
-    return _shared(corpus, "demand", key, lambda: _demand_result(corpus, d, scenario))
-
-
 def _demand_key(demand_id: str, term: str, when_terms: tuple[str, ...], scenario: Mapping[str, str]) -> tuple:
-    """All a demand's (or a position's) result depends on: its term's option and its `when` terms'."""
+    """All a demand's (or a position's) result depends on: its term's option and its `when`
+    terms'. evaluate_side builds each result once per corpus and key (a few per demand) and
+    shares it with every scenario that has those options."""
     return (demand_id, scenario[term], tuple(scenario[t] for t in when_terms))
 
 
@@ -474,13 +468,6 @@ def evaluate_side(corpus: Corpus, side: s.Side, scenario: Mapping[str, str]) -> 
     )
 
 
-def evaluate_prediction(corpus: Corpus, p: s.Prediction, scenario: Mapping[str, str]) -> PredictionResult:
-    """One prediction against the scenario: built once per corpus and options of its condition
-    terms (all it depends on), like demand_result."""
-    key = _prediction_key(p.id, tuple(c.term for c in p.conditions), scenario)
-    return _shared(corpus, "prediction", key, lambda: _evaluate_prediction(corpus, p, scenario))
-
-
 def _evaluate_prediction(corpus: Corpus, p: s.Prediction, scenario: Mapping[str, str]) -> PredictionResult:
     conds = tuple(
         ConditionResult(
@@ -531,7 +518,7 @@ def evaluate(corpus: Corpus, scenario: Mapping[str, str]) -> Evaluation:
     table = _table(corpus, "prediction")
     plan = _shared(corpus, "prediction_plan", (), lambda: tuple((p, tuple(c.term for c in p.conditions)) for p in corpus.predictions))
     preds = []
-    for p, terms in plan:  # evaluate_prediction, inline: the same key and table
+    for p, terms in plan:  # built once per corpus and options of its condition terms
         key = _prediction_key(p.id, terms, sc)
         result = table.get(key)
         if result is None:
