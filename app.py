@@ -41,9 +41,9 @@ def main(corpus: Corpus) -> None:
         state.write_url(corpus)
         return
     presenting = state.present(corpus)
-    layout.page_style(presenting)
-    # The sidebar is drawn in present mode too (hidden by the style): its widgets hold the scenario.
-    sidebar.render(corpus)
+    # The sidebar is drawn in present mode too (hidden by the style): its widgets hold the
+    # scenario, and its heading carries the page's style.
+    sidebar.render(corpus, style=layout.page_style(presenting))
 
     if presenting:
         # One row that wraps at any zoom: the stepper, the link, the way out of present mode.

@@ -1,11 +1,12 @@
 """Layout the views share: the row of buttons that picks what a view shows, folded sections
-whose body is only built while open (a class opening the app at once gets lean pages), the page's
-style (assets/*.css, for what the theme in .streamlit/config.toml cannot say) and present mode's
-control to step through the starting points."""
+(inside a Markdown block, or whose body is only built while open: a class opening the app at
+once gets lean pages), the page's style (assets/*.css, for what the theme in
+.streamlit/config.toml cannot say) and present mode's control to step through the starting points."""
 
 from __future__ import annotations
 
 import functools
+import html
 from pathlib import Path
 from typing import Mapping
 
@@ -26,13 +27,28 @@ PRESENT_STYLE = ASSETS / "present.css"  # present mode: no sidebar, large text, 
 
 @functools.cache
 def _css(path: Path) -> str:
-    """A style sheet as the page's HTML, read once per process (st.html(path) reads it every run)."""
-    return f"<style>{path.read_text(encoding='utf-8')}</style>"
+    """A style sheet's text, read once per process (st.html(path) reads it every run)."""
+    return path.read_text(encoding="utf-8")
 
 
-def page_style(presenting: bool) -> None:
-    """The page's own CSS (sent as style only: it takes no room on the page)."""
-    st.html(_css(STYLE) + (_css(PRESENT_STYLE) if presenting else ""))
+@functools.cache
+def page_style(presenting: bool) -> str:
+    """The page's own CSS as HTML, to open a Markdown block drawn with unsafe_allow_html on every
+    page (the sidebar's heading): it takes no room, and costs no element of its own (st.html
+    did: one more element on every rerun of every session). One `<style>` element: Markdown
+    reads an HTML block up to the line that closes it, and reads what follows as Markdown."""
+    return "<style>\n" + _css(STYLE) + (_css(PRESENT_STYLE) if presenting else "") + "</style>\n\n"
+
+
+def fold(summary: str, body: str) -> str:
+    """A folded section inside a Markdown block (draw the block with unsafe_allow_html): an HTML
+    `details` box that the browser opens and closes itself, with no rerun and no element of its
+    own. `summary` is plain text (escaped here); `body` is Markdown, sent folded.
+
+    For what is short enough to send folded on every run; a body that is costly to build or
+    long belongs in folded() (built only while open).
+    """
+    return f'<details class="pte-fold"><summary>{html.escape(summary, quote=False)}</summary>\n\n{body}\n\n</details>'
 
 
 def panel_picker(options: Mapping[str, str], key: str, label: str) -> str:

@@ -31,11 +31,24 @@ def _option_labels(_corpus: Corpus, version: str) -> dict[str, dict[str, str]]:
     return {t.id: {o.id: md(o.label) for o in t.options} for t in _corpus.terms}
 
 
-def render(corpus: Corpus) -> None:
+@shared_lru(16)
+def _about_preset(_corpus: Corpus, version: str, preset_id: str) -> str:
+    """A starting point's description and fill-ins (ours), in small type."""
+    fill = tables.preset_fill_ins(_corpus, preset_id)
+    names = ", ".join(_corpus.term(t).label for t in fill)
+    return f":small[Our description: {md(_corpus.preset(preset_id).description)}]" + (
+        f"\n\n:small[Our fill-in, the sources are silent: {md(names)}.]" if fill else ""
+    )
+
+
+def render(corpus: Corpus, style: str = "") -> None:
+    """The sidebar; `style` (layout.page_style) opens its heading's block, which is drawn on
+    every page."""
     sb = st.sidebar
     sb.markdown(
-        "### Build a scenario\n\n:small[Term names, options and help texts are ours (the project's wording). "
-        "✎ marks a term, and its group, changed from the starting point.]"
+        style + "### Build a scenario\n\n:small[Term names, options and help texts are ours (the project's wording). "
+        "✎ marks a term, and its group, changed from the starting point.]",
+        unsafe_allow_html=bool(style),
     )
     sb.selectbox(
         "Start from",
@@ -52,17 +65,8 @@ def render(corpus: Corpus) -> None:
     current = state.scenario(corpus)
     changed = tables.changed_terms(corpus, current, chosen)
     if chosen:
-        p = corpus.preset(chosen)
-        # Folded, and built only while open: one element on every other run.
-        with sb:
-            box = layout.folded("About this starting point", key="x_about_preset")
-        if box is not None:
-            fill = tables.preset_fill_ins(corpus, chosen)
-            names = ", ".join(corpus.term(t).label for t in fill)
-            box.caption(
-                f"Our description: {md(p.description)}"
-                + (f"\n\nOur fill-in, the sources are silent: {md(names)}." if fill else "")
-            )
+        # Folded in the browser (no rerun to open it, no widget).
+        sb.markdown(layout.fold("About this starting point", _about_preset(corpus, corpus.version, chosen)), unsafe_allow_html=True)
     if changed:
         names = ", ".join(corpus.term(t).label for t in changed)
         n = len(changed)

@@ -111,11 +111,23 @@ def test_a_link_is_read_from_a_query_string_too(corpus):
     assert view.view == "compare" and view.compare == ["kyiv_terms", "baseline"] and view.values["diff"] is False
 
 
-def test_the_page_style_has_no_tag_the_sanitiser_would_drop_it_for():
-    # st.html passes a style through DOMPurify, which drops the whole style when its text holds
-    # something like a tag (a "<" before a letter or "/"), e.g. in a comment.
+def test_the_page_style_has_no_tag_in_it():
+    # The style opens a Markdown block (layout.page_style): an HTML block ends at the first line
+    # holding a closing tag, and what follows is read as Markdown. (A sanitiser such as
+    # DOMPurify, which st.html uses, also drops a whole style whose text holds something like a tag.)
     import re
     from pathlib import Path
 
     for css in (Path(__file__).resolve().parent.parent / "assets").glob("*.css"):
         assert not re.search(r"<[/\w!]|\]>|-->", css.read_text(encoding="utf-8")), css.name
+
+
+def test_the_page_style_is_one_style_element_closed_on_its_last_line():
+    from components.layout import page_style
+
+    for presenting in (False, True):
+        html = page_style(presenting)
+        lines = html.rstrip("\n").split("\n")
+        assert lines[0] == "<style>" and lines[-1] == "</style>" and html.endswith("</style>\n\n")
+        assert html.count("<style") == 1 and html.count("</style>") == 1
+    assert "Present mode (present=1)" in page_style(True) and "Present mode (present=1)" not in page_style(False)
