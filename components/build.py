@@ -17,10 +17,9 @@ def render(corpus: Corpus) -> None:
     preset = state.preset(corpus)
     ev = cached.evaluation(corpus, corpus.version, cached.key(current))
     title = tables.scenario_title(corpus, current, preset)
-    # The title and what moved: one block.
+    # The title, what moved and the cards: one block.
     moved = verdicts.moved_line(verdicts.what_moved(corpus, ev))
-    st.markdown(f"### Scenario: {md(title)}" + (f"\n\n{moved}" if moved else ""))
-    verdicts.cards(corpus, ev, preset)
+    verdicts.cards(corpus, ev, preset, head=f"### Scenario: {md(title)}" + (f"\n\n{moved}" if moved else ""))
     predictions.by_outcome(corpus, ev, lead=verdicts.CARDS_NOTE)
     panel = layout.panel_picker(state.PANELS, state.BUILD_PANEL, "Show")
     if panel == "predictions":

@@ -1,10 +1,13 @@
 """A quote on screen: a demand or a prediction with who said it, and any passage with its source.
 
-Every quote the app shows goes through `passage()`; who says it is always Provenance.phrase()
-(engine/evaluate.py), the one wording of "stated by" and "attributed to ... by".
+Every quote the app shows is written by `quoted()` (inside a Markdown block) or `passage()` (its
+own elements); who says it is always Provenance.phrase() (engine/evaluate.py), the one wording
+of "stated by" and "attributed to ... by".
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -61,6 +64,26 @@ def reported_by(p: PositionResult) -> str:
     return f"reported by {n} sources" if n > 1 else ""
 
 
+def context_prefix(corpus: Corpus) -> str:
+    """The address of the Sources view for the current view, without `seed` and `claim`: built
+    once per run (state.context_query per quote was most of a list's cost)."""
+    q = state.context_query(corpus, "", "")
+    q.pop(state.P_SEED, None)
+    q.pop(state.P_CLAIM, None)
+    return app_link(q, state.base_url())
+
+
+def context_link(prefix: str, source_id: str, claim_id: str) -> str:
+    """"Read in context": the passage in its text (the Sources view), as state.context_query gives it."""
+    return link("Read in context", f"{prefix}&{urlencode({state.P_SEED: source_id, state.P_CLAIM: claim_id})}")
+
+
+def quoted(quote: str) -> str:
+    """A verbatim quote as Markdown, in quotation marks unless it opens with its own."""
+    q = quote.strip()
+    return md(q) if q[:1] in "“\"‘'" else f"“{md(q)}”"
+
+
 def passage(corpus: Corpus, quote: str, source_id: str, *, who: str = "", claim_id: str = "") -> None:
     """A verbatim passage, then one line: who says it (if given), its source and links to the
     original and to the passage in its text (this app's Sources view)."""
@@ -74,8 +97,10 @@ def passage(corpus: Corpus, quote: str, source_id: str, *, who: str = "", claim_
     st.caption(" · ".join(parts))
 
 
-def demand_body(corpus: Corpus, d: DemandResult, scenario_label: str = "This scenario") -> None:
-    """A demand in full: term, strength, who, the options that meet it, the scenario's option, the quote."""
+def demand_markdown(corpus: Corpus, d: DemandResult, prefix: str, scenario_label: str = "This scenario") -> str:
+    """A demand in full as one Markdown block: term, strength, who, the options that meet it, the
+    scenario's option (or the period, for history), the verbatim quote with its source, the
+    original and the passage in context (`prefix`: context_prefix()), then our summary."""
     term = corpus.term(d.term)
     status = ":material/check: met" if d.met else (":material/block: red line crossed" if d.strength == "red_line" else ":material/close: not met")
     lines = [
@@ -88,9 +113,21 @@ def demand_body(corpus: Corpus, d: DemandResult, scenario_label: str = "This sce
         lines.append(f"A position of {md(period_words(d.period))}: history, not counted in today's verdicts")
     else:
         lines.append(f"{md(scenario_label)}: “{md(term.option(d.chosen).label)}” — **{status}**")
-    st.markdown("  \n".join(lines))
-    passage(corpus, d.quote, d.source, claim_id=d.id)
-    st.markdown(f"*Our summary:* {md(d.summary)}")
+    src = corpus.sources.get(d.source)
+    where = [md(src.label if src else d.source)]
+    if src and src.url:  # the schema only lets http(s) addresses through
+        where.append(link("the original", src.url))
+    where.append(context_link(prefix, d.source, d.id))
+    return (
+        "  \n".join(lines)
+        + f"\n\n:gray[:material/format_quote:] {quoted(d.quote)}  \n— Source: {' · '.join(where)}"
+        + f"\n\n*Our summary:* {md(d.summary)}"
+    )
+
+
+def demand_body(corpus: Corpus, d: DemandResult, scenario_label: str = "This scenario") -> None:
+    """A demand in full (demand_markdown), one element."""
+    st.markdown(demand_markdown(corpus, d, context_prefix(corpus), scenario_label))
 
 
 def whose(p: PredictionResult) -> str:

@@ -11,8 +11,7 @@ from engine.report import certainty_words
 
 from . import layout
 from .memo import shared_lru
-from .claims import options_text, whose
-from .verdicts import context_link, context_prefix
+from .claims import context_link, context_prefix, options_text, quoted, whose
 from .text import md
 
 
@@ -27,11 +26,9 @@ def prediction_markdown(corpus: Corpus, p: PredictionResult, prefix: str) -> str
         + (f" ({md(hedge)})" if hedge else "")
         + (f" · *{md(whose(p))}*" if whose(p) else "")
     )
-    q = p.quote.strip()
-    quoted = md(q) if q[:1] in "“\"‘'" else f"“{md(q)}”"
     src = corpus.sources.get(p.source)
     quote = (
-        f":gray[:material/format_quote:] {quoted}  \n— {md(p.analyst_name)} ({md(p.analyst_role)}) · "
+        f":gray[:material/format_quote:] {quoted(p.quote)}  \n— {md(p.analyst_name)} ({md(p.analyst_role)}) · "
         f"{md(src.label if src else p.source)} · {context_link(prefix, p.source, p.id)}"
     )
     conds = []
@@ -159,7 +156,8 @@ def outcome_markdown(_corpus: Corpus, version: str, scenario: tuple[tuple[str, s
 
 def by_outcome(corpus: Corpus, evaluation: Evaluation, lead: str = "") -> None:
     """Each outcome with the analysts who expect it for this scenario, one row per analyst and
-    outcome (one Markdown table); where analysts' own forecasts disagree; the rest folded.
+    outcome (one Markdown table); where analysts' own forecasts disagree; the rest folded; all
+    one Markdown block.
     `lead`: a note in small type before the heading, in the same block (e.g. how to read the
     cards above it)."""
     main, rest, n_rest = outcome_markdown(corpus, corpus.version, tuple(evaluation.scenario.items()))
@@ -167,11 +165,10 @@ def by_outcome(corpus: Corpus, evaluation: Evaluation, lead: str = "") -> None:
         (f":small[:gray[{lead}]]\n\n" if lead else "")
         + "#### What would follow: analysts' expected outcomes for this scenario\n\n"
         + main
+        # The rest folded in the same block (opened in the browser: no rerun, no element).
+        + (f"\n\n{layout.fold(f'Outcomes whose conditions do not all hold here ({n_rest} analyst–outcome rows)', rest)}" if n_rest else ""),
+        unsafe_allow_html=True,
     )
-    if n_rest:
-        box = layout.folded(f"Outcomes whose conditions do not all hold here ({n_rest} analyst–outcome rows)", key="x_outcomes_rest")
-        if box is not None:
-            box.markdown(rest)
 
 
 def _plural(n: int, one: str, many: str) -> str:

@@ -9,8 +9,6 @@ one Markdown block however long.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
-
 import streamlit as st
 
 from engine import Corpus
@@ -20,7 +18,7 @@ from engine.landscape import what_would_it_take
 
 from . import cached, layout, state
 from .memo import SharedLRU, shared_lru
-from .claims import by_term_then_strength, by_term_then_strength_positions, demand_body, how_held, options_text
+from .claims import by_term_then_strength, by_term_then_strength_positions, context_link, context_prefix, demand_markdown, how_held, options_text, quoted
 from .text import app_link, link, link_target, md
 
 # The plain verdict of each card, in words (a contract the tests read: every card of that
@@ -120,9 +118,16 @@ def wwit_changes(corpus: Corpus, w: dict[str, Any]) -> str:
     )
 
 
-def _apply(corpus: Corpus, result: dict[str, str], preset_id: str | None) -> None:
-    """Open the scenario with the changes applied (state.open_scenario: the next run applies it)."""
-    state.open_scenario(result, preset_id=preset_id, view="build")
+WWIT_APPLY = "wwit_apply"  # the key of the row that applies what it would take (a side's id when picked)
+
+
+def _apply_picked(corpus: Corpus, results: dict[str, dict[str, str]], preset_id: str | None) -> None:
+    """Callback of the apply row: open the scenario with the side's changes applied
+    (state.open_scenario: the next run applies it); the row is an action, so nothing stays picked."""
+    side = st.session_state.get(WWIT_APPLY)
+    st.session_state[WWIT_APPLY] = None
+    if side in results:
+        state.open_scenario(results[side], preset_id=preset_id, view="build")
 
 
 # --- Cards --------------------------------------------------------------------------------------
@@ -173,18 +178,20 @@ def card_markdown(corpus: Corpus, sd: SideResult, w: dict[str, Any] | None) -> s
 
 def _apply_label(sd: SideResult, w: dict[str, Any]) -> str:
     n = len(w["changes"])
-    return f"{sd.name}: apply {'this change' if n == 1 else f'these {n} changes'}"
+    return f":material/auto_fix_high: {md(sd.name)}: {'1 change' if n == 1 else f'{n} changes'}"
 
 
-def cards(corpus: Corpus, evaluation: Evaluation, preset_id: str | None = None) -> None:
+def cards(corpus: Corpus, evaluation: Evaluation, preset_id: str | None = None, head: str = "") -> None:
     """The sides' cards, all four in one Markdown block (one element, not a box, a block and a
     button per side: the page is drawn on every rerun, bench/LOAD.md); app.css lays them out
-    four across, two by two or one under another with the room they have. Under them, one
-    button per side that what would it take can help: it applies the changes."""
+    four across, two by two or one under another with the room they have. `head` (Markdown,
+    e.g. the scenario's title) opens the same block. Under them, one row of buttons (one
+    element) with a button per side that what would it take can help: it applies the changes."""
     key = cached.key(evaluation.scenario)
     ws = {sd.id: wwit(corpus, corpus.version, key, sd.id) if sd.positions_crossed else None for sd in evaluation.sides}
     st.markdown(
-        '<div class="pte-cards-box"><div class="pte-cards">\n\n'
+        (f"{head}\n\n" if head else "")
+        + '<div class="pte-cards-box"><div class="pte-cards">\n\n'
         + "\n\n".join(card_markdown(corpus, sd, ws[sd.id]) for sd in evaluation.sides)
         + "\n\n</div></div>",
         anchors=False,
@@ -193,16 +200,18 @@ def cards(corpus: Corpus, evaluation: Evaluation, preset_id: str | None = None) 
     helped = [(sd, w) for sd in evaluation.sides if (w := ws[sd.id]) and w.get("possible") and not w.get("already")]
     if not helped:
         return
-    with st.container(horizontal=True, key="wwit_apply"):
-        for sd, w in helped:
-            st.button(
-                _apply_label(sd, w),
-                key=f"wwit_apply_{sd.id}",
-                on_click=_apply,
-                args=(corpus, w["result"], preset_id),
-                icon=":material/auto_fix_high:",
-                help=f"The fewest changes that cross none of {md(sd.name)}'s red lines:\n\n{wwit_changes(corpus, w)}",
-            )
+    labels = {sd.id: _apply_label(sd, w) for sd, w in helped}
+    st.pills(
+        "Apply what it would take to clear the red lines of",
+        options=list(labels),
+        format_func=labels.__getitem__,
+        selection_mode="single",
+        key=WWIT_APPLY,
+        on_change=_apply_picked,
+        args=(corpus, {sd.id: w["result"] for sd, w in helped}, preset_id),
+        help="The fewest changes that cross none of a side's red lines:\n\n"
+        + "\n\n".join(f"**{md(sd.name)}**\n\n{wwit_changes(corpus, w)}" for sd, w in helped),
+    )
 
 
 # --- What moved ---------------------------------------------------------------------------------
@@ -231,20 +240,6 @@ def moved_line(text: str) -> str:
 
 
 # --- One side in full ---------------------------------------------------------------------------
-
-
-def context_prefix(corpus: Corpus) -> str:
-    """The address of the Sources view for the current view, without `seed` and `claim`: built
-    once per run (state.context_query per quote was most of the list's cost)."""
-    q = state.context_query(corpus, "", "")
-    q.pop(state.P_SEED, None)
-    q.pop(state.P_CLAIM, None)
-    return app_link(q, state.base_url())
-
-
-def context_link(prefix: str, source_id: str, claim_id: str) -> str:
-    """"Read in context": the passage in its text (the Sources view), as state.context_query gives it."""
-    return link("Read in context", f"{prefix}&{urlencode({state.P_SEED: source_id, state.P_CLAIM: claim_id})}")
 
 
 @shared_lru(512)
@@ -291,10 +286,8 @@ def _position_block(corpus: Corpus, side_name: str, pos, scenario_label: str) ->
         src = corpus.sources.get(r.source)
         # The quote is the evidence: full-colour body text, before our summary (a Markdown
         # blockquote would draw it muted).
-        q = r.quote.strip()
-        quoted = md(q) if q[:1] in "“\"‘'" else f"“{md(q)}”"
         block += (
-            f"\n\n:gray[:material/format_quote:] {quoted}  \n"
+            f"\n\n:gray[:material/format_quote:] {quoted(r.quote)}  \n"
             f"— {md(r.provenance.phrase(side_name))} · {md(src.label if src else r.source)} · {context_link(_PREFIX, r.source, r.id)}"
         )
         if r.certainty != pos.certainty and certainty_words(r.certainty):
@@ -308,15 +301,13 @@ def _position_block(corpus: Corpus, side_name: str, pos, scenario_label: str) ->
 
 
 def details(corpus: Corpus, evaluation: Evaluation) -> None:
-    """One side's positions in full, each list one Markdown block.
+    """One side's positions in full: the side picked, then one Markdown block (heading, the red
+    lines crossed or else the demands not met, the history folded in the browser, silence), the
+    other demands not met in a section built only while open, and the positions met behind
+    their toggle (`met=1` in the link).
 
     Not a fragment: Streamlit 1.67's browser ignores an address written during a fragment's own
     run, and `side=` / `met=` belong in the link."""
-    st.markdown(
-        "#### What each side said, and where this scenario leaves it\n\n"
-        "Each position: the term, how firmly the side holds it, how many sources report it and what it accepts; "
-        "then each report's verbatim quote, who said it and the source; then our one-line summary."
-    )
     by_id = {sd.id: sd for sd in evaluation.sides}
 
     def fmt(side_id: str) -> str:
@@ -325,13 +316,12 @@ def details(corpus: Corpus, evaluation: Evaluation) -> None:
         return f":material/block: {md(sd.name)} ({n})" if n else md(sd.name)
 
     chosen = st.segmented_control(
-        "Side",
+        "Each side's positions in full, with their quotes (the number of its red lines crossed)",
         options=list(by_id),
         format_func=fmt,
         key=state.SIDE,
         required=True,
         persist_state="session",
-        label_visibility="collapsed",
     )
     sd = by_id.get(chosen or corpus.side_ids[0])
     if sd is None:
@@ -343,19 +333,34 @@ def details(corpus: Corpus, evaluation: Evaluation) -> None:
         return _positions_cached(corpus, corpus.version, key, sd.id, bucket, prefix)
 
     crossed, unmet = sd.positions_crossed, sd.positions_unmet
-    parts = []
+    parts = [
+        f"#### What {md(sd.name)} said, and where this scenario leaves it\n\n"
+        "Each position: the term, how firmly the side holds it, how many sources report it and what it accepts; "
+        "then each report's verbatim quote, who said it and the source; then our one-line summary."
+    ]
     if crossed:
         parts.append(f":red[:material/block:] **Red lines crossed ({len(crossed)})**\n\n{listed('positions_crossed')}")
     elif unmet:  # no red line crossed: the demands not met are what matters most
         parts.append(f":orange[:material/close:] **Demands not met ({len(unmet)})**\n\n{listed('positions_unmet')}")
     if not crossed and not unmet and sd.positions_met:
         parts.append(f":green[:material/check_circle:] This scenario meets every position of {md(sd.name)} on record.")
+    if sd.history:
+        parts.append(
+            layout.fold(
+                f"Earlier positions of {sd.name} ({len(sd.history)}): history, not counted",
+                # History is the same in every scenario, but for a condition's "applies here".
+                _history_cached(corpus, corpus.version, key if any(d.when for d in sd.history) else (), sd.id).replace(
+                    link_target(_PREFIX), link_target(prefix)
+                ),
+            )
+        )
     if sd.silent_terms:
         names = ", ".join(corpus.term(t).label for t in sd.silent_terms)
         parts.append(f":small[:gray[Silent: the sources record no 2025 position of {md(sd.name)} on {len(sd.silent_terms)} terms: {md(names)}.]]")
-    st.markdown("\n\n".join(parts))
+    st.markdown("\n\n".join(parts), unsafe_allow_html=True)
     if crossed and unmet:
-        # The red lines come first; the other demands not met are one click away (built only when open).
+        # The red lines come first; the other demands not met are one click away, built only
+        # when open (a list per scenario: sent folded on every run it cost more than the fold).
         box = layout.folded(f":orange[:material/close:] **Demands not met ({len(unmet)})**, each with its quotes", key=f"x_unmet_{sd.id}")
         if box is not None:
             box.markdown(listed("positions_unmet"))
@@ -363,11 +368,12 @@ def details(corpus: Corpus, evaluation: Evaluation) -> None:
         n = len(sd.positions_met)
         if st.toggle(f"Show the {n} position{'s' if n != 1 else ''} it meets", key=state.SHOW_MET, persist_state="session"):
             st.markdown(f":green[:material/check:] **Positions met ({n})**\n\n{listed('positions_met')}")
-    if sd.history:
-        box = layout.folded(f"Earlier positions of {md(sd.name)} ({len(sd.history)}): history, not counted", key=f"x_history_{sd.id}")
-        if box is not None:
-            with box:
-                for d in by_term_then_strength(corpus, sd.history):
-                    with st.container(border=True):
-                        demand_body(corpus, d)
 
+
+@shared_lru(64)
+def _history_cached(_corpus: Corpus, version: str, scenario: cached.ScenarioKey, side: str) -> str:
+    """A side's earlier positions (history, not counted) as Markdown, per side, in `scenario`
+    (() for the default: pass one only where a condition's wording needs it), with _PREFIX
+    for the address of the view in its links."""
+    history = cached.evaluation(_corpus, version, scenario or cached.key(_corpus.default_scenario())).side(side).history
+    return "\n\n---\n\n".join(demand_markdown(_corpus, d, _PREFIX) for d in by_term_then_strength(_corpus, history))

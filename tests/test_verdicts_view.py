@@ -126,7 +126,7 @@ def test_predictions_by_outcome_are_the_first_thing_under_the_verdicts(corpus):
     i = next(k for k, v in enumerate(values) if "#### What would follow: analysts' expected outcomes" in v)
     assert all("What each side said" not in v for v in values[:i])
     assert any("### Europe" in v and "pte-card" in v for v in values[:i])  # after the cards
-    table = values[i][values[i].index("| Outcome (our label)"):]
+    table = values[i][values[i].index("| Outcome (our label)"):].split("<details")[0]  # the rest is folded after it
     ev = evaluate(corpus, corpus.preset("kremlin_terms").scenario)
     here = [a for r in predictions_by_outcome(ev) for a in r.analysts if a.applies]
     assert len(re.findall(r"^\| ", table, re.M)) == len(here) + 1  # one row per analyst and outcome
@@ -147,7 +147,9 @@ def test_what_would_it_take_applies_in_one_click(corpus):
     assert w["possible"] and w["changes"]
     at = open_app(preset="kremlin_terms")
     assert "What would it take" in card(at, "Ukraine") or any("What would it take" in t for t in texts(at))
-    at.button(key="wwit_apply_ukraine").click().run()
+    row = at.pills(key="wwit_apply")
+    assert any(o.endswith("Ukraine: 1 change") for o in row.options) and row.value is None
+    row.set_value("ukraine").run()
     assert not at.exception
     q = url(at)
     from engine.app_query import read_app_query
@@ -156,17 +158,19 @@ def test_what_would_it_take_applies_in_one_click(corpus):
     assert q["preset"] == "kremlin_terms"
     ev = evaluate(corpus, w["result"])
     assert not ev.side("ukraine").positions_crossed
-    # The change is named in "what moved", and the card no longer offers it.
+    # The change is named in "what moved", the row no longer offers it, and nothing in it stays picked.
     assert md("Ukraine: \u22122 red lines") in _moved_line(at)
-    assert not [b for b in at.button if b.key == "wwit_apply_ukraine"]
+    rows = [p for p in at.pills if p.key == "wwit_apply"]
+    assert all(p.value is None and not any("Ukraine" in o for o in p.options) for p in rows)
 
 
 def test_no_apply_button_for_a_side_crossing_no_red_line(corpus):
     at = open_app(preset="kremlin_terms")
     ev = evaluate(corpus, corpus.preset("kremlin_terms").scenario)
-    keys = {b.key for b in at.button}
+    (row,) = [p for p in at.pills if p.key == "wwit_apply"]
+    offered = {o.split(":")[-2].strip() for o in row.options}
     for sd in ev.sides:
-        assert (f"wwit_apply_{sd.id}" in keys) == bool(sd.positions_crossed and what_would_it_take(corpus, ev.scenario, sd.id)["possible"])
+        assert (sd.name in offered) == bool(sd.positions_crossed and what_would_it_take(corpus, ev.scenario, sd.id)["possible"])
 
 
 # --- The handout ---------------------------------------------------------------------------------
@@ -235,15 +239,22 @@ def test_shared_lru_keys_on_everything_but_the_corpus_and_is_bounded():
 def test_red_lines_first_and_the_other_demands_one_click_away(corpus):
     ev = evaluate(corpus, corpus.default_scenario())
     russia = ev.side("russia")
-    assert russia.positions_crossed and russia.positions_unmet
+    assert russia.positions_crossed and russia.positions_unmet and russia.history
     at = open_app(side="russia")
-    body = "\n".join(texts(at))
-    assert f"Red lines crossed ({len(russia.positions_crossed)})" in body
+    (block,) = [v for v in texts(at) if "#### What Russia said" in v]
+    open_part, history = block.split('<details class="pte-fold">')
+    assert f"Red lines crossed ({len(russia.positions_crossed)})" in open_part
+    assert md(russia.positions_crossed[0].reports[0].quote) in open_part
     first_unmet = russia.positions_unmet[0].reports[0]
-    assert md(first_unmet.quote) not in body  # folded: not built
+    assert md(first_unmet.quote) not in "\n".join(texts(at))  # folded: not built
     assert any(f"Demands not met ({len(russia.positions_unmet)})" in e.label for e in at.expander)
     at = open_app(opened=("x_unmet_russia",), side="russia")
     assert md(first_unmet.quote) in "\n".join(texts(at))
+    # The history is folded in the same block (a details box the browser opens: no element, no rerun).
+    assert history.startswith(f"<summary>Earlier positions of Russia ({len(russia.history)}): history, not counted</summary>")
+    for d in russia.history:
+        assert md(d.quote) in history and "history, not counted in today's verdicts" in history
+    assert md(russia.history[0].quote) not in open_part
 
 
 def test_the_predictions_panel_shows_the_full_matches_and_folds_the_rest(corpus):
