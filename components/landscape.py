@@ -16,6 +16,7 @@ quantities (both read with the common colour-blindnesses); every chart cell carr
 
 from __future__ import annotations
 
+import html
 import math
 from typing import Any, Callable, Mapping, Sequence
 
@@ -23,6 +24,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.memo import shared_lru
 from components.text import md, plain
 from engine.landscape import closest as closest_scenarios
 from engine.landscape import disagreements, space_report, what_would_it_take, zone
@@ -120,24 +122,29 @@ def _diff_rows(corpus: Corpus, current: Mapping[str, str], other: Mapping[str, s
     ]
 
 
-def _quote(corpus: Corpus, rl: Mapping[str, Any]) -> None:
+def _quote_markdown(corpus: Corpus, rl: Mapping[str, Any]) -> str:
+    """A red line's verbatim quote, then its source, who reports it, the hedge and our summary (small)."""
     by = person_name(corpus, rl.get("by", "")) if rl.get("by") else ""
     how = f"{rl.get('provenance', '')} by {by}" if by else rl.get("provenance", "")
-    st.markdown(f"> {md(rl['quote'])}")
-    st.caption(f"{md(rl['source_label'])} · {md(how)}{md(_certainty(rl))} · our summary: {md(rl.get('summary', ''))}")
+    return (
+        f"> {md(rl['quote'])}\n\n"
+        f":small[:gray[{md(rl['source_label'])} · {md(how)}{md(_certainty(rl))} · our summary: {md(rl.get('summary', ''))}]]"
+    )
 
 
 def _positions(corpus: Corpus, positions: Sequence[Mapping[str, Any]]) -> None:
-    """Red-line positions, each with every report of it (quote, source, our summary)."""
+    """Red-line positions, each with every report of it (quote, source, our summary): one Markdown block."""
+    parts = []
     for p in positions:
         n = len(p["reports"])
-        st.markdown(
+        parts.append(
             f"**{md(side_name(corpus, p['side']))}**, {md(term_label(corpus, p['term']))}: accepts only "
             f"{md(options_label(corpus, p['term'], p['options']))}{md(_when(corpus, p))}{md(_certainty(p))}"
             + (f" ({n} reports of one position)" if n > 1 else "")
         )
-        for r in p["reports"]:
-            _quote(corpus, r)
+        parts += [_quote_markdown(corpus, r) for r in p["reports"]]
+    if parts:
+        st.markdown("\n\n".join(parts))
 
 
 # --- Figures (pure: data in, figure out; every data text through _plain) ----------------------------
@@ -248,21 +255,39 @@ def _chart(fig: go.Figure, key: str, alt: str, table: pd.DataFrame) -> None:
 # --- Sections ----------------------------------------------------------------------------------
 
 
-def _blocker_block(corpus: Corpus, b: Mapping[str, Any]) -> None:
-    with st.container(border=True):
-        terms = ", ".join(term_label(corpus, x) for x in b.get("terms") or [b["term"]])
-        st.markdown(f"**{md(terms)}**: {md(side_names(corpus, b['sides']))} (red lines that cannot all hold)")
-        for pos in range(b["size"]):
-            rls = [r for r in b["red_lines"] if r.get("position") == pos]
-            if not rls:
-                continue
-            r0 = rls[0]
-            st.markdown(f"**{md(side_name(corpus, r0['side']))}** accepts only: {md(term_label(corpus, r0['term']))}: "
-                        f"{md(options_label(corpus, r0['term'], r0['options']))}{md(_when(corpus, r0))}{md(_certainty(r0))}")
-            if len(rls) > 1:
-                st.caption(f"The same position, reported {len(rls)} times; any one of them makes the conflict.")
-            for r in rls:
-                _quote(corpus, r)
+def _blocker_markdown(corpus: Corpus, b: Mapping[str, Any]) -> str:
+    """A set of red lines that cannot all hold, in a bordered box: the terms and sides, then per
+    position what the side accepts and every report's quote (Markdown with the box's HTML)."""
+    terms = ", ".join(term_label(corpus, x) for x in b.get("terms") or [b["term"]])
+    parts = [f"**{md(terms)}**: {md(side_names(corpus, b['sides']))} (red lines that cannot all hold)"]
+    for pos in range(b["size"]):
+        rls = [r for r in b["red_lines"] if r.get("position") == pos]
+        if not rls:
+            continue
+        r0 = rls[0]
+        parts.append(
+            f"**{md(side_name(corpus, r0['side']))}** accepts only: {md(term_label(corpus, r0['term']))}: "
+            f"{md(options_label(corpus, r0['term'], r0['options']))}{md(_when(corpus, r0))}{md(_certainty(r0))}"
+        )
+        if len(rls) > 1:
+            parts.append(f":small[:gray[The same position, reported {len(rls)} times; any one of them makes the conflict.]]")
+        parts += [_quote_markdown(corpus, r) for r in rls]
+    return '<div class="pte-box">\n\n' + "\n\n".join(parts) + "\n\n</div>"
+
+
+BLOCKERS_SHOWN = 20  # the first this many sets of conflicting red lines are shown; the CLI has them all
+
+
+@shared_lru(32)
+def _blockers_markdown(_corpus: Corpus, version: str, sides: tuple[str, ...]) -> str:
+    """What blocks a zone of agreement of `sides`, as one Markdown block (it depends on the
+    data and the sides only: built once per data version and set of sides)."""
+    blockers = [b for b in space_report(_corpus)["blockers"] if set(b["sides"]) <= set(sides)]
+    text = f"**What blocks it**: the smallest sets of red lines no scenario can satisfy together ({len(blockers)})."
+    boxes = [_blocker_markdown(_corpus, b) for b in blockers[:BLOCKERS_SHOWN]]
+    more = len(blockers) - BLOCKERS_SHOWN
+    tail = [f":small[:gray[{more} more in `python -m engine space --format json`.]]"] if more > 0 else []
+    return "\n\n".join([text, *boxes, *tail])
 
 
 def _zones(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, str]) -> None:
@@ -298,14 +323,9 @@ def _zones(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, str])
     chosen = [x for x in data["sides"] if x in chosen]
     z = zone(corpus, chosen)
     if z["count"] == 0:
-        mine = set(chosen)
-        blockers = [b for b in data["blockers"] if set(b["sides"]) <= mine]
         st.warning(f"Every scenario crosses at least one red line of {md(side_names(corpus, chosen))}.", icon=":material/block:")
-        st.markdown(f"**What blocks it**: the smallest sets of red lines no scenario can satisfy together ({len(blockers)}).")
-        for b in blockers[:20]:
-            _blocker_block(corpus, b)
-        if len(blockers) > 20:
-            st.caption(f"{len(blockers) - 20} more in `python -m engine space --format json`.")
+        # One Markdown block, however many: a bordered box per set of red lines.
+        st.markdown(_blockers_markdown(corpus, corpus.version, tuple(chosen)), unsafe_allow_html=True)
         return
     st.success(f"{_count(z['count'])} scenarios cross none of the red lines of {md(side_names(corpus, chosen))}.", icon=":material/check_circle:")
     restricted = [
@@ -417,8 +437,7 @@ def _wwit(corpus: Corpus, scenario: Mapping[str, str]) -> None:
         st.warning(f"Every scenario crosses at least one red line of {md(who)}: on "
                    + md(", ".join(term_label(corpus, b["term"]) for b in w["impossible"])) + " their red lines conflict.",
                    icon=":material/block:")
-        for b in w["impossible"]:
-            _blocker_block(corpus, b)
+        st.markdown("\n\n".join(_blocker_markdown(corpus, b) for b in w["impossible"]), unsafe_allow_html=True)
         if w["changes"]:
             st.caption(f"The other {_n(len(w['changes']), 'change', 'changes')} below would still be needed.")
     else:
@@ -591,24 +610,35 @@ def _section() -> str:
     return ss[SECTION]
 
 
-def render_landscape(corpus: Corpus, scenario: dict[str, str]) -> None:
-    """The Landscape view for `scenario` (the builder's current one)."""
-    data = space_report(corpus)
-    scenario = {t: scenario.get(t, corpus.term(t).default) for t in corpus.term_ids}
-    st.markdown("### The negotiation landscape")
-    st.caption(
-        f"Every combination of options across the {len(data['terms'])} terms: {_count(data['scenarios'])} scenarios, "
-        f"against {data['red_line_positions']} red-line positions ({data['red_lines']} reports) and "
-        f"{len(data['analysts']['coverage'])} predictions. {OURS}"
-    )
+@shared_lru(4)
+def _head_markdown(_corpus: Corpus, version: str) -> str:
+    """The view's heading, what it covers (small) and its key figures, as one Markdown block:
+    the figures are a row of boxes (.pte-metrics in app.css) that wraps on a narrow screen."""
+    data = space_report(_corpus)
     all_zone = next((z for z in data["zopa"] if len(z["sides"]) == len(data["sides"])), None)
     metrics: list[tuple[str, Any]] = [("Scenarios", _count(data["scenarios"]))]
     if all_zone is not None:
         metrics.append(("Acceptable to every side (no red line crossed)", _count(all_zone["count"])))
     metrics.append(("Fewest red-line positions any scenario crosses", data["closest_optimum"]["red_lines_crossed"]))
-    # As many columns as metrics: an empty column would leave a blank box in the row.
-    for col, (label, value) in zip(st.columns(len(metrics)), metrics):
-        col.metric(label, value)
+    boxes = "".join(
+        f'<div class="pte-metric"><div class="pte-metric-label">{html.escape(label, quote=False)}</div>'
+        f'<div class="pte-metric-value">{html.escape(str(value), quote=False)}</div></div>'
+        for label, value in metrics
+    )
+    return (
+        "### The negotiation landscape\n\n"
+        f":small[:gray[Every combination of options across the {len(data['terms'])} terms: {_count(data['scenarios'])} "
+        f"scenarios, against {data['red_line_positions']} red-line positions ({data['red_lines']} reports) and "
+        f"{len(data['analysts']['coverage'])} predictions. {OURS}]]\n\n"
+        f'<div class="pte-metrics">{boxes}</div>'
+    )
+
+
+def render_landscape(corpus: Corpus, scenario: dict[str, str]) -> None:
+    """The Landscape view for `scenario` (the builder's current one)."""
+    data = space_report(corpus)
+    scenario = {t: scenario.get(t, corpus.term(t).default) for t in corpus.term_ids}
+    st.markdown(_head_markdown(corpus, corpus.version), unsafe_allow_html=True)
 
     body: dict[str, Callable[[], None]] = {
         "zones": lambda: _zones(corpus, data, scenario),
