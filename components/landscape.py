@@ -236,12 +236,23 @@ def _cell(v: Any) -> str:
     return f"{v:,}" if isinstance(v, int) else str(v)
 
 
+def _markdown_table(table: pd.DataFrame) -> str:
+    """A short table as a Markdown table, every cell escaped (_cell)."""
+    cols = [str(c) for c in table.columns]
+    lines = ["| " + " | ".join(md(c) for c in cols) + " |", "|" + "---|" * len(cols)]
+    # Columns as Python values (tolist): numbers keep their separators, NaN reads n/a.
+    for row in zip(*(table[c].tolist() for c in table.columns)):
+        lines.append("| " + " | ".join(_cell(v) for v in row) + " |")
+    return "\n".join(lines)
+
+
 def _table(table: pd.DataFrame, **kwargs: Any) -> None:
-    """A table. Short ones (up to TABLE_WHOLE_MAX rows) are static tables: shown whole, every
+    """A table. Short ones (up to TABLE_WHOLE_MAX rows) are Markdown tables: shown whole, every
     cell wrapping (a data grid cuts long cells, e.g. a zone's conflicting terms), printable and
-    lighter to draw; long ones scroll in a data grid (`kwargs`: its column_config)."""
+    one light element (no Arrow table to build); long ones scroll in a data grid (`kwargs`: its
+    column_config)."""
     if len(table) <= TABLE_WHOLE_MAX:
-        st.table(table.map(_cell), hide_index=True)
+        st.markdown(_markdown_table(table))
     else:
         st.dataframe(table, hide_index=True, height="auto", **kwargs)
 
