@@ -49,6 +49,13 @@ def _wrap(label: str, width: int = 28) -> str:
     return "<br>".join(plain(line) for line in lines[:3])
 
 
+def _heatmap(trace: dict, layout_: dict) -> go.Figure:
+    """A heatmap figure from plain dicts, built without plotly's per-property validation (~20 ms
+    a figure, most of a Compare rerun with a new scenario). The tests validate every figure the
+    app builds (tests/test_app.py), so a wrong property still fails there."""
+    return go.Figure({"data": [{"type": "heatmap", **trace}], "layout": layout_}, _validate=False)
+
+
 @functools.lru_cache(maxsize=64)
 def status_figure(m: StatusMatrix) -> go.Figure:
     index = {s: i for i, s in enumerate(STATUS_ORDER)}
@@ -60,8 +67,8 @@ def status_figure(m: StatusMatrix) -> go.Figure:
     z = [[index[s] + 0.5 for s in row] for row in m.status]
     text = [[f"{STATUS_SYMBOL[s]} {STATUS_SHORT[s]}".strip() for s in row] for row in m.status]
     hover = [[plain(f"{side} · {term}: {STATUS_LABEL[s]}") for side, s in zip(m.side_names, row)] for term, row in zip(m.term_labels, m.status)]
-    fig = go.Figure(
-        go.Heatmap(
+    return _heatmap(
+        dict(
             z=z,
             x=[plain(name) for name in m.side_names],
             y=list(range(len(m.term_labels))),
@@ -76,18 +83,17 @@ def status_figure(m: StatusMatrix) -> go.Figure:
             showscale=False,
             xgap=3,
             ygap=3,
-        )
+        ),
+        dict(
+            height=max(360, 34 * len(m.term_labels) + 80),
+            margin=dict(l=10, r=10, t=40, b=10),
+            font=FONT,
+            paper_bgcolor="white",
+            plot_bgcolor="white",
+            xaxis=dict(side="top", tickfont=dict(size=16)),
+            yaxis=dict(autorange="reversed", automargin=True, tickmode="array", tickvals=list(range(len(m.term_labels))), ticktext=[plain(label) for label in m.term_labels]),
+        ),
     )
-    fig.update_layout(
-        height=max(360, 34 * len(m.term_labels) + 80),
-        margin=dict(l=10, r=10, t=40, b=10),
-        font=FONT,
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        xaxis=dict(side="top", tickfont=dict(size=16)),
-        yaxis=dict(autorange="reversed", automargin=True, tickmode="array", tickvals=list(range(len(m.term_labels))), ticktext=[plain(label) for label in m.term_labels]),
-    )
-    return fig
 
 
 @functools.lru_cache(maxsize=64)
@@ -101,8 +107,8 @@ def match_figure(m: MatchMatrix) -> go.Figure:
         [f"{plain(label)}<br>{plain(scen)}: {v:.0%} of conditions hold" for scen, v in zip(m.scenario_labels, row)]
         for label, row in zip(m.row_labels, m.match)
     ]
-    fig = go.Figure(
-        go.Heatmap(
+    return _heatmap(
+        dict(
             z=[list(row) for row in m.match],
             x=x,
             y=y,
@@ -117,18 +123,17 @@ def match_figure(m: MatchMatrix) -> go.Figure:
             showscale=False,
             xgap=3,
             ygap=3,
-        )
+        ),
+        dict(
+            height=max(300, 40 * len(y) + 90),
+            margin=dict(l=10, r=10, t=60, b=10),
+            font=FONT,
+            paper_bgcolor="white",
+            plot_bgcolor="white",
+            xaxis=dict(side="top", tickfont=dict(size=16)),
+            yaxis=dict(autorange="reversed", automargin=True, tickmode="array", tickvals=y, ticktext=ticks),
+        ),
     )
-    fig.update_layout(
-        height=max(300, 40 * len(y) + 90),
-        margin=dict(l=10, r=10, t=60, b=10),
-        font=FONT,
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        xaxis=dict(side="top", tickfont=dict(size=16)),
-        yaxis=dict(autorange="reversed", automargin=True, tickmode="array", tickvals=y, ticktext=ticks),
-    )
-    return fig
 
 
 # The figures are built once per matrix (frozen, compared by value) and shared by every session:
