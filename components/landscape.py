@@ -198,6 +198,19 @@ def frontier_figure(corpus: Corpus, frontier: Mapping[str, Any]) -> go.Figure:
     return fig
 
 
+# The two figures that depend on the data only are built once per data version and shared by
+# every session (read only: nothing changes a figure after it is built); building one validates
+# every property (the frontier's ~10 ms).
+@shared_lru(4)
+def _histogram_cached(_corpus: Corpus, version: str) -> go.Figure:
+    return histogram_figure(space_report(_corpus))
+
+
+@shared_lru(4)
+def _frontier_cached(_corpus: Corpus, version: str) -> go.Figure:
+    return frontier_figure(_corpus, space_report(_corpus)["frontier"])
+
+
 def effect_figure(corpus: Corpus, effect: Mapping[str, Mapping[str, Any]]) -> go.Figure:
     names = [plain(side_name(corpus, x)) for x in effect]
     before = [v["satisfaction_before"] for v in effect.values()]
@@ -391,7 +404,7 @@ def _closest(corpus: Corpus, data: Mapping[str, Any], scenario: Mapping[str, str
     hist = pd.DataFrame([{"Red-line positions crossed": h["red_lines_crossed"], "Scenarios": h["count"],
                           "Share": f"{h['count'] / data['scenarios']:.2%}"} for h in data["red_line_histogram"]])
     st.markdown("**How many scenarios cross how many red-line positions** (log scale)")
-    _chart(histogram_figure(data), "landscape_chart_histogram",
+    _chart(_histogram_cached(corpus, corpus.version), "landscape_chart_histogram",
            "Bar chart: for each number of red-line positions crossed, how many scenarios cross exactly that many. "
            "The same data is in the table below.", hist)
 
@@ -417,7 +430,7 @@ def _frontier(corpus: Corpus, data: Mapping[str, Any]) -> None:
         row.update({side_name(corpus, s): f"{p['satisfaction'][s]:.0%}" for s in fr["sides"]})
         row["Red-line positions crossed"] = p["red_lines_crossed"]
         rows.append(row)
-    _chart(frontier_figure(corpus, fr), "landscape_chart_frontier",
+    _chart(_frontier_cached(corpus, corpus.version), "landscape_chart_frontier",
            "Parallel coordinates: each line is a Pareto-optimal profile of the sides' satisfaction, coloured by red-line "
            "positions crossed. The same data is in the table below.",
            pd.DataFrame(rows))
