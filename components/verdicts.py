@@ -112,7 +112,7 @@ def wwit_text(corpus: Corpus, side: SideResult, w: dict[str, Any]) -> str:
 
 
 def wwit_changes(corpus: Corpus, w: dict[str, Any]) -> str:
-    """Each change with its option, one a line (the apply button's tooltip)."""
+    """Each change with its option, one a line (in the apply row's tooltip)."""
     return "\n".join(
         f"- {md(corpus.term(c['term']).label)} → “{md(_option(corpus, c['term'], c['to']))}”" for c in w["changes"]
     )
