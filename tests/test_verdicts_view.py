@@ -255,6 +255,10 @@ def test_red_lines_first_and_the_other_demands_one_click_away(corpus):
     for d in russia.history:
         assert md(d.quote) in history and "history, not counted in today's verdicts" in history
     assert md(russia.history[0].quote) not in open_part
+    # Its "Read in context" links carry this view's address (the shared block's stand-in is replaced).
+    links = re.findall(r"\[Read in context\]\(([^)]*)\)", history)
+    assert len(links) == len(russia.history) and all(u.startswith("?view=sources&seed=") for u in links), links
+    assert "%00" not in block and "\x00" not in block
 
 
 def test_the_predictions_panel_shows_the_full_matches_and_folds_the_rest(corpus):
