@@ -51,8 +51,8 @@ def _wrap(label: str, width: int = 28) -> str:
 
 def _heatmap(trace: dict, layout_: dict) -> go.Figure:
     """A heatmap figure from plain dicts, built without plotly's per-property validation (~20 ms
-    a figure, most of a Compare rerun with a new scenario). The tests validate every figure the
-    app builds (tests/test_app.py), so a wrong property still fails there."""
+    a figure, most of a Compare rerun with a new scenario). tests/test_app.py validates the
+    match and status figures, so a wrong property still fails there."""
     return go.Figure({"data": [{"type": "heatmap", **trace}], "layout": layout_}, _validate=False)
 
 

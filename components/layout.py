@@ -27,7 +27,7 @@ PRESENT_STYLE = ASSETS / "present.css"  # present mode: no sidebar, large text, 
 
 @functools.cache
 def _css(path: Path) -> str:
-    """A style sheet's text, read once per process (st.html(path) reads it every run)."""
+    """A style sheet's text, read once per process."""
     return path.read_text(encoding="utf-8")
 
 

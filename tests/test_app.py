@@ -683,6 +683,21 @@ def test_compare_builds_its_chart_once_and_drawing_leaves_it_unchanged(corpus):
     assert charts.match_figure(m) is fig and fig.to_dict() == before
 
 
+def test_the_heatmaps_built_without_validation_are_valid_figures(corpus):
+    """charts._heatmap skips plotly's per-property validation when it builds a figure: every
+    heatmap the app draws must pass that validation here, unchanged by it."""
+    import plotly.graph_objects as go
+
+    from components import charts
+
+    cmp = compare(corpus, [(p, corpus.preset(p).scenario) for p in corpus.preset_ids[:3]])
+    figures = [charts.match_figure(tables.match_matrix(cmp, only_differing=o, labels=["A", "B", "C"])) for o in (False, True)]
+    figures += [charts.status_figure(tables.status_matrix(corpus, evaluate(corpus, corpus.preset(p).scenario))) for p in corpus.preset_ids]
+    for fig in figures:
+        checked = go.Figure(fig.to_dict())  # validates every property; raises on a wrong one
+        assert checked.to_dict() == fig.to_dict()
+
+
 def test_about_the_starting_point_is_folded_under_it(corpus):
     description = md(corpus.preset("kremlin_terms").description)
     at = open_app(preset="kremlin_terms")
