@@ -8,7 +8,6 @@ first and says so.
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from engine import Corpus, tables
@@ -17,7 +16,7 @@ from engine.query import BASELINE, CURRENT, MAX_COMPARE, scenario_from_spec, spe
 
 from . import cached, charts, layout, state
 from .claims import by_term_then_strength_positions, demand_body
-from .text import md
+from .text import markdown_table, md
 
 NOTICE = "_compare_notice"  # what the last change to the picker dropped, shown once
 # A chip per verdict (Streamlit's badge directive): colour, icon and the verdict's own words.
@@ -117,39 +116,44 @@ def _picker(corpus: Corpus) -> list[str]:
 
 
 def _terms_table(cmp: Comparison, names: list[str], only: bool) -> None:
-    rows = []
-    for t in cmp.terms:
-        if only and not t.differs:
-            continue
-        # st.table reads Markdown in its cells: data text is escaped.
-        row = {"Term": ("◆ " if t.differs else "") + md(t.label)}
-        row.update({name: md(label) for name, label in zip(names, t.option_labels)})
-        rows.append(row)
+    """The terms, a row per term (those that differ with `only`), a column per scenario: with
+    its heading and note, one Markdown block."""
+    rows = [
+        [("◆ " if t.differs else "") + md(t.label), *(md(label) for label in t.option_labels)]
+        for t in cmp.terms
+        if t.differs or not only
+    ]
     n = sum(t.differs for t in cmp.terms)
-    st.caption(f"{n} of {len(cmp.terms)} terms differ. ◆ marks a term whose option differs between the scenarios.")
+    head = (
+        "#### The terms\n\n"
+        f":small[:gray[{n} of {len(cmp.terms)} terms differ. ◆ marks a term whose option differs between the scenarios.]]"
+    )
     if rows:
-        st.table(pd.DataFrame(rows)[["Term", *names]], hide_index=True)
+        st.markdown(f"{head}\n\n{markdown_table(['Term', *map(md, names)], rows)}")
     else:
+        st.markdown(head)
         st.info("These scenarios set every term the same way.")
 
 
 def _verdicts_table(cmp: Comparison, names: list[str]) -> None:
+    """Each side's verdict in each scenario (chips), with its heading and note: one Markdown block."""
     rows = []
     for sd in cmp.sides:
-        row = {"Side": ("◆ " if sd.differs else "") + md(sd.name)}
-        for i, name in enumerate(names):
+        row = [("◆ " if sd.differs else "") + md(sd.name)]
+        for i in range(len(names)):
             crossed = len(sd.red_lines_crossed[i])
             words = sd.verdict_labels[i] + (f" ({crossed})" if crossed else "")
             text = f"{chip(sd.verdicts[i], words)} {sd.satisfaction[i]:.0%} met"
             if i and (sd.gained[i] or sd.lost[i]):
                 text += f" · +{len(sd.gained[i])} / −{len(sd.lost[i])} against the first"
-            row[name] = text
+            row.append(text)
         rows.append(row)
-    st.table(pd.DataFrame(rows)[["Side", *names]], hide_index=True)
-    st.caption(
-        f"◆ the side's verdict or demands met change. A red line crossed names how many positions. "
-        f"% met = weighted share of the side's demands met. +N / −N: demands newly met / no longer met "
-        f"compared with the first scenario, {md(names[0])}."
+    st.markdown(
+        "#### Each side's verdict\n\n"
+        + markdown_table(["Side", *map(md, names)], rows)
+        + "\n\n:small[:gray[◆ the side's verdict or demands met change. A red line crossed names how many positions. "
+        "% met = weighted share of the side's demands met. +N / −N: demands newly met / no longer met "
+        f"compared with the first scenario, {md(names[0])}.]]"
     )
 
 
@@ -206,10 +210,7 @@ def render(corpus: Corpus) -> None:
         persist_state="session",
     )
 
-    st.markdown("#### The terms")
     _terms_table(cmp, names, only)
-
-    st.markdown("#### Each side's verdict")
     _verdicts_table(cmp, names)
     _changes(corpus, cmp, names)
 
@@ -221,7 +222,8 @@ def render(corpus: Corpus) -> None:
         with st.container(key="wide_only_match_chart"):
             charts.analysts_by_scenarios(corpus, m)
         with st.container(key="narrow_only_match_table"):
-            st.table(pd.DataFrame([{k: md(v) for k, v in row.items()} for row in m.rows()]), hide_index=True)
+            header = m.columns()
+            st.markdown(markdown_table([md(h) for h in header], ([md(row[h]) for h in header] for row in m.rows())))
     else:
         st.info("Every prediction matches these scenarios equally.")
     st.caption("Outcome names are our labels. Open Build a scenario → Analysts' predictions for each prediction's quote and source.")

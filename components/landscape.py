@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.memo import shared_lru
-from components.text import md, plain
+from components.text import markdown_table, md, plain
 from engine.landscape import closest as closest_scenarios
 from engine.landscape import disagreements, space_report, what_would_it_take, zone
 from engine.load import Corpus
@@ -251,12 +251,9 @@ def _cell(v: Any) -> str:
 
 def _markdown_table(table: pd.DataFrame) -> str:
     """A short table as a Markdown table, every cell escaped (_cell)."""
-    cols = [str(c) for c in table.columns]
-    lines = ["| " + " | ".join(md(c) for c in cols) + " |", "|" + "---|" * len(cols)]
     # Columns as Python values (tolist): numbers keep their separators, NaN reads n/a.
-    for row in zip(*(table[c].tolist() for c in table.columns)):
-        lines.append("| " + " | ".join(_cell(v) for v in row) + " |")
-    return "\n".join(lines)
+    rows = zip(*(table[c].tolist() for c in table.columns))
+    return markdown_table([md(str(c)) for c in table.columns], ([_cell(v) for v in row] for row in rows))
 
 
 def _table(table: pd.DataFrame, **kwargs: Any) -> None:

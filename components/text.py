@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Iterable, Sequence
 from urllib.parse import quote, urlencode
 
 from engine.markdown import md, md_run  # the one escaping helper; views import it from here
 
-__all__ = ["app_link", "blockquote", "link", "md", "md_run"]
+__all__ = ["app_link", "blockquote", "link", "markdown_table", "md", "md_run"]
 
 
 def plain(text: str) -> str:
     """Data text for a Plotly label or tooltip: Plotly reads a subset of HTML there, so its HTML
     characters become entities."""
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def markdown_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A Markdown table from cells that are Markdown already (data text escaped with md(), which
+    also escapes `|` and folds line breaks, so a cell cannot end its row or its table).
+
+    A static table as one light element (no Arrow table to build on every run); app.css fits it
+    to its box, every cell wrapping."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
 
 
 def blockquote(text: str) -> str:

@@ -76,9 +76,15 @@ class MatchMatrix:
     match: tuple[tuple[float, ...], ...]
     differs: tuple[bool, ...]
 
+    ROW_HEAD = "Analyst: predicted outcome"
+
+    def columns(self) -> list[str]:
+        """The text equivalent's columns: the row's head, then a column per scenario."""
+        return [self.ROW_HEAD, *self.scenario_labels]
+
     def rows(self) -> list[dict[str, str]]:
         return [
-            {"Analyst: predicted outcome": label, **{s: f"{m:.0%}" for s, m in zip(self.scenario_labels, self.match[i])}}
+            {self.ROW_HEAD: label, **{s: f"{m:.0%}" for s, m in zip(self.scenario_labels, self.match[i])}}
             for i, label in enumerate(self.row_labels)
         ]
 
