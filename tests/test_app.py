@@ -492,12 +492,20 @@ def test_sources_quote_search_filters(corpus):
     assert url(at)["q"] == "zzzz-nothing"
 
 
-def test_method_view():
+def test_method_view(corpus):
     at = open_app(view="method")
     body = "\n".join(texts(at))
     for phrase in ("How a scenario is scored", "red line", "What the corpus covers", "Limits", "our fill-in"):
         assert phrase.lower() in body.lower(), phrase
-    assert len(at.table) == 2
+    # The page is one block: the method, its two tables, what the corpus covers, the data.
+    (page,) = [m.value for m in at.main.markdown if m.value.startswith("### How this app works")]
+    assert "What the corpus covers" in page and "Data version" in page
+    (defaults,) = [t for t in md_tables(at) if "Default when a deal says nothing" in t.columns]
+    (fill_ins,) = [t for t in md_tables(at) if "Starting point (our name)" in t.columns]
+    assert list(defaults["Term"]) == [md(t.label) for t in corpus.terms]
+    assert list(defaults["Default when a deal says nothing"]) == [md(t.option(t.default).label) for t in corpus.terms]
+    assert list(fill_ins["Starting point (our name)"]) == [md(p.title) for p in corpus.presets]
+    assert f"Data version {md(corpus.data_version)}" in body
 
 
 def test_landscape_view_renders(corpus):
