@@ -130,4 +130,19 @@ def test_the_page_style_is_one_style_element_closed_on_its_last_line():
         lines = html.rstrip("\n").split("\n")
         assert lines[0] == "<style>" and lines[-1] == "</style>" and html.endswith("</style>\n\n")
         assert html.count("<style") == 1 and html.count("</style>") == 1
-    assert "Present mode (present=1)" in page_style(True) and "Present mode (present=1)" not in page_style(False)
+    assert "font-size: 22px !important" in page_style(True) and "font-size: 22px !important" not in page_style(False)
+
+
+def test_the_page_style_is_sent_without_its_comments_and_keeps_every_rule():
+    import re
+    from pathlib import Path
+
+    from components.layout import page_style
+
+    sent = page_style(True)
+    assert "/*" not in sent and "*/" not in sent and "\n\n" not in sent.rstrip("\n")
+    source = "".join(p.read_text(encoding="utf-8") for p in sorted((Path(__file__).resolve().parent.parent / "assets").glob("*.css")))
+    source = re.sub(r"/\*.*?\*/", "", source, flags=re.S)
+    # Every selector and declaration of the files is sent, none changed.
+    words = lambda css: re.findall(r"[^\s{};]+(?: [^\s{};]+)*", css)  # noqa: E731
+    assert sorted(words(sent.removeprefix("<style>").removesuffix("</style>\n\n"))) == sorted(words(source))
