@@ -6,6 +6,8 @@ same size), with none of the app's own work. What Streamlit itself costs for tha
     python bench/load.py --app bench/skeleton_app.py --sessions 1 --views build --mode query
 
 Its server CPU per rerun is the least the default view can cost with the controls it has.
+tests/test_load.py checks that it draws the same kinds of element, in the same order, as a
+session opening app.py (bench/LOAD.md, "fifth pass").
 """
 
 import streamlit as st

@@ -108,3 +108,30 @@ def test_latency_summary():
     assert s == {"count": 5, "p50_ms": 30.0, "p95_ms": 48.0, "max_ms": 50.0}
     assert set(s) == LATENCY_FIELDS
     assert phases.lat_stats([]) == {"count": 0, "p50_ms": None, "p95_ms": None, "max_ms": None}
+
+
+def _element_kinds(script: Path) -> dict[str, list[str]]:
+    """Each container's element kinds, in order, as a session opening `script` sees them."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(script), default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    out: dict[str, list[str]] = {}
+
+    def walk(node, where: str) -> None:
+        for child in getattr(node, "children", {}).values():
+            out.setdefault(where, []).append(child.type)
+            walk(child, where)
+
+    for name in ("main", "sidebar"):
+        walk(getattr(at, name), name)
+    return out
+
+
+def test_the_skeleton_draws_the_default_views_elements():
+    """bench/skeleton_app.py stands for the default view with none of the app's work: the same
+    elements and widgets, in the same order, in the sidebar and the main area."""
+    app, skeleton = _element_kinds(ROOT / "app.py"), _element_kinds(ROOT / "bench" / "skeleton_app.py")
+    assert app == skeleton
+    assert app["sidebar"].count("radio") == 4 and "popover" in app["main"]
