@@ -8,6 +8,7 @@ import streamlit as st
 from engine import Corpus, tables
 
 from . import cached, layout, state
+from .memo import shared_lru
 from .text import app_link, blockquote, link, md, md_run
 
 MARK = {"quoted": "orange-background", "focus": "blue-background"}
@@ -106,51 +107,61 @@ def _seed_text(corpus: Corpus) -> None:
         focus, claim = None, ""
     marked = cached.marked_text(corpus, corpus.version, seed, claim)
 
-    meta = [
-        f"**Title:** {md(src.title or tables.NOT_GIVEN)}",
-        f"**Author:** {md(src.author or tables.NOT_GIVEN)}",
-        f"**Outlet:** {md(src.outlet or tables.NOT_GIVEN)}",
-        f"**Date:** {src.date.isoformat() if src.date else md(tables.NOT_GIVEN)}",
+    parts = [
+        "  \n".join(
+            [
+                f"**Title:** {md(src.title or tables.NOT_GIVEN)}",
+                f"**Author:** {md(src.author or tables.NOT_GIVEN)}",
+                f"**Outlet:** {md(src.outlet or tables.NOT_GIVEN)}",
+                f"**Date:** {src.date.isoformat() if src.date else md(tables.NOT_GIVEN)}",
+                # The schema only lets http(s) addresses through.
+                f"**URL:** {link(src.url, src.url) if src.url else md(tables.NOT_GIVEN)}",
+            ]
+        )
     ]
-    if src.url:  # the schema only lets http(s) addresses through
-        meta.append(f"**URL:** {link(src.url, src.url)}")
-    else:
-        meta.append(f"**URL:** {md(tables.NOT_GIVEN)}")
-    st.markdown("  \n".join(meta))
     if src.notes:
-        st.caption(f"Our notes: {md(src.notes)}")
+        parts.append(f":small[:gray[Our notes: {md(src.notes)}]]")
     if focus:
-        st.markdown(f"**The passage you came from** is marked :{MARK['focus']}[in blue] below:")
-        st.markdown(blockquote(corpus.verbatim(seed, focus[1])))
-    st.caption(
-        f":{MARK['quoted']}[Marked passages] are quoted by the app ({marked.quoted_passages} passages). "
-        "The text as given, without the Markdown markup of the file (link brackets, bold and heading marks)."
+        parts.append(f"**The passage you came from** is marked :{MARK['focus']}[in blue] below:")
+        parts.append(blockquote(corpus.verbatim(seed, focus[1])))
+    parts.append(
+        f":small[:gray[:{MARK['quoted']}[Marked passages] are quoted by the app ({marked.quoted_passages} passages). "
+        "The text as given, without the Markdown markup of the file (link brackets, bold and heading marks).]]"
     )
+    # The text's details and how to read it: one block.
+    st.markdown("\n\n".join(parts))
     if marked.not_found:
         st.warning(f"{len(marked.not_found)} quotes citing this text were not found in it (the data has faults; see `python -m engine validate`).")
     with st.container(border=True, key="seed_text"):
-        paragraphs = []
-        for para in marked.paragraphs:
-            lines = []
-            for line in para:
-                parts = []
-                for run in line:
-                    text = md_run(run.text)
-                    if run.mark and run.text.strip():
-                        # Keep the spaces at either end outside the highlight.
-                        lead = text[: len(text) - len(text.lstrip())]
-                        trail = text[len(text.rstrip()):]
-                        parts.append(f"{lead}:{MARK[run.mark]}[{text.strip()}]{trail}")
-                    else:
-                        parts.append(text)
-                lines.append("".join(parts).strip())
-            paragraphs.append("  \n".join(lines))
-        st.markdown("\n\n".join(paragraphs))
+        st.markdown(_text_markdown(corpus, corpus.version, seed, claim))
+
+
+@shared_lru(32)
+def _text_markdown(_corpus: Corpus, version: str, seed: str, claim: str) -> str:
+    """A text in full as Markdown, the passages the app quotes marked (and the one a link came
+    from, `claim`, in its own colour): built once per text and claim."""
+    marked = cached.marked_text(_corpus, version, seed, claim)
+    paragraphs = []
+    for para in marked.paragraphs:
+        lines = []
+        for line in para:
+            parts = []
+            for run in line:
+                text = md_run(run.text)
+                if run.mark and run.text.strip():
+                    # Keep the spaces at either end outside the highlight.
+                    lead = text[: len(text) - len(text.lstrip())]
+                    trail = text[len(text.rstrip()):]
+                    parts.append(f"{lead}:{MARK[run.mark]}[{text.strip()}]{trail}")
+                else:
+                    parts.append(text)
+            lines.append("".join(parts).strip())
+        paragraphs.append("  \n".join(lines))
+    return "\n\n".join(paragraphs)
 
 
 def render(corpus: Corpus) -> None:
-    st.markdown("### Sources")
-    st.caption("The texts everything in this app is drawn from. Every claim on screen quotes one of them.")
+    st.markdown("### Sources\n\n:small[:gray[The texts everything in this app is drawn from. Every claim on screen quotes one of them.]]")
     part = layout.panel_picker(state.SOURCE_PANELS, state.SOURCES_PANEL, "Part")
     if part == "quotes":
         _quote_search(corpus)
