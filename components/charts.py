@@ -35,8 +35,8 @@ FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=15, color="#1F2430
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d"]}
 
 
-def _wrap(label: str, width: int = 28) -> str:
-    """A label on up to three lines (escaped; plotly breaks lines at <br>)."""
+def _wrap(label: str, width: int = 28, max_lines: int = 3) -> str:
+    """A label on up to `max_lines` lines (escaped; plotly breaks lines at <br>)."""
     words, lines, cur = label.split(), [], ""
     for w in words:
         if cur and len(cur) + 1 + len(w) > width:
@@ -46,7 +46,7 @@ def _wrap(label: str, width: int = 28) -> str:
             cur = f"{cur} {w}".strip()
     if cur:
         lines.append(cur)
-    return "<br>".join(plain(line) for line in lines[:3])
+    return "<br>".join(plain(line) for line in lines[:max_lines])
 
 
 def _heatmap(trace: dict, layout_: dict) -> go.Figure:
@@ -90,7 +90,9 @@ def status_figure(m: StatusMatrix) -> go.Figure:
             font=FONT,
             paper_bgcolor="white",
             plot_bgcolor="white",
-            xaxis=dict(side="top", tickfont=dict(size=16)),
+            # automargin: the top margin grows to the labels (plotly tilts them when the columns
+            # are narrow; a fixed margin cut the tilted names off).
+            xaxis=dict(side="top", tickfont=dict(size=16), automargin=True),
             yaxis=dict(autorange="reversed", automargin=True, tickmode="array", tickvals=list(range(len(m.term_labels))), ticktext=[plain(label) for label in m.term_labels]),
         ),
     )
@@ -102,7 +104,9 @@ def match_figure(m: MatchMatrix) -> go.Figure:
     # otherwise merge their rows.
     ticks = [_wrap(label, 48) for label in m.row_labels]
     y = list(range(len(ticks)))
-    x = [_wrap(label, 26) for label in m.scenario_labels]
+    # Scenario names on up to four short lines: a name with its changes ("The US
+    # administration's ceasefire + 2 changes") stays whole over a narrow column.
+    x = [_wrap(label, 16, max_lines=4) for label in m.scenario_labels]
     hover_rows = [
         [f"{plain(label)}<br>{plain(scen)}: {v:.0%} of conditions hold" for scen, v in zip(m.scenario_labels, row)]
         for label, row in zip(m.row_labels, m.match)
@@ -130,7 +134,9 @@ def match_figure(m: MatchMatrix) -> go.Figure:
             font=FONT,
             paper_bgcolor="white",
             plot_bgcolor="white",
-            xaxis=dict(side="top", tickfont=dict(size=16)),
+            # automargin: the top margin grows to the labels (plotly tilts them when the columns
+            # are narrow; a fixed margin cut the tilted names off).
+            xaxis=dict(side="top", tickfont=dict(size=16), automargin=True),
             yaxis=dict(autorange="reversed", automargin=True, tickmode="array", tickvals=y, ticktext=ticks),
         ),
     )

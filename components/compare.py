@@ -12,26 +12,22 @@ import streamlit as st
 
 from engine import Corpus, tables
 from engine.compare import Comparison
+from engine.evaluate import SideResult
 from engine.query import BASELINE, CURRENT, MAX_COMPARE, scenario_from_spec, spec_for, spec_label
 
 from . import cached, charts, layout, state
 from .claims import by_term_then_strength_positions, demand_body
 from .text import markdown_table, md
+from .verdicts import GRADE_STYLE
 
 NOTICE = "_compare_notice"  # what the last change to the picker dropped, shown once
-# A chip per verdict (Streamlit's badge directive): colour, icon and the verdict's own words.
-VERDICT_CHIP = {
-    "red_line_crossed": ("red", ":material/block:"),
-    "some_demands_unmet": ("orange", ":material/warning:"),
-    "all_demands_met": ("green", ":material/check_circle:"),
-    "no_demands": ("gray", ":material/remove:"),
-}
 
 
-def chip(verdict: str, words: str) -> str:
-    """A verdict as a coloured badge with an icon and words (Markdown; `words` is escaped)."""
-    colour, icon = VERDICT_CHIP.get(verdict, ("gray", ":material/help:"))
-    return f":{colour}-badge[{icon} {md(words)}]"
+def chip(side: SideResult) -> str:
+    """A side's verdict in a scenario as a coloured badge with an icon and the graded words the
+    cards use ("Crosses 2 red lines", "Most demands met"): colour is never the only cue."""
+    colour, icon = GRADE_STYLE.get(side.grade, ("gray", ":material/help:"))
+    return f":{colour}-badge[{icon} {md(side.grade_label)}]"
 
 
 def short_names(corpus: Corpus, specs: list[str]) -> list[str]:
@@ -115,6 +111,14 @@ def _picker(corpus: Corpus) -> list[str]:
     return specs
 
 
+def _fixed(table: str, lead: bool = False) -> str:
+    """A Markdown table whose columns share the width equally (app.css: pte-fixed), so four
+    scenarios beside the row's name fit at any width or zoom; `lead`: the first column, long
+    names, takes 40%. Draw it with unsafe_allow_html; its cells are escaped Markdown (md), so no
+    data text can open a tag."""
+    return f'<div class="pte-fixed{" pte-lead" if lead else ""}">\n\n{table}\n\n</div>'
+
+
 def _terms_table(cmp: Comparison, names: list[str], only: bool) -> None:
     """The terms, a row per term (those that differ with `only`), a column per scenario: with
     its heading and note, one Markdown block."""
@@ -129,7 +133,7 @@ def _terms_table(cmp: Comparison, names: list[str], only: bool) -> None:
         f":small[:gray[{n} of {len(cmp.terms)} terms differ. ◆ marks a term whose option differs between the scenarios.]]"
     )
     if rows:
-        st.markdown(f"{head}\n\n{markdown_table(['Term', *map(md, names)], rows)}")
+        st.markdown(f"{head}\n\n{_fixed(markdown_table(['Term', *map(md, names)], rows))}", unsafe_allow_html=True)
     else:
         st.markdown(head)
         st.info("These scenarios set every term the same way.")
@@ -141,19 +145,19 @@ def _verdicts_table(cmp: Comparison, names: list[str]) -> None:
     for sd in cmp.sides:
         row = [("◆ " if sd.differs else "") + md(sd.name)]
         for i in range(len(names)):
-            crossed = len(sd.red_lines_crossed[i])
-            words = sd.verdict_labels[i] + (f" ({crossed})" if crossed else "")
-            text = f"{chip(sd.verdicts[i], words)} {sd.satisfaction[i]:.0%} met"
+            text = f"{chip(cmp.evaluations[i].side(sd.side))} {sd.satisfaction[i]:.0%} met"
             if i and (sd.gained[i] or sd.lost[i]):
                 text += f" · +{len(sd.gained[i])} / −{len(sd.lost[i])} against the first"
             row.append(text)
         rows.append(row)
     st.markdown(
         "#### Each side's verdict\n\n"
-        + markdown_table(["Side", *map(md, names)], rows)
-        + "\n\n:small[:gray[◆ the side's verdict or demands met change. A red line crossed names how many positions. "
-        "% met = weighted share of the side's demands met. +N / −N: demands newly met / no longer met "
-        f"compared with the first scenario, {md(names[0])}.]]"
+        + _fixed(markdown_table(["Side", *map(md, names)], rows))
+        + "\n\n:small[:gray[◆ the side's verdict or demands met change. The words are our grades, as on the cards "
+        "(a red line crossed counts positions). % met = weighted share of the side's demands met. "
+        "+N / −N: demands newly met / no longer met "
+        f"compared with the first scenario, {md(names[0])}.]]",
+        unsafe_allow_html=True,
     )
 
 
@@ -223,7 +227,8 @@ def render(corpus: Corpus) -> None:
             charts.analysts_by_scenarios(corpus, m)
         with st.container(key="narrow_only_match_table"):
             header = m.columns()
-            st.markdown(markdown_table([md(h) for h in header], ([md(row[h]) for h in header] for row in m.rows())))
+            table = markdown_table([md(h) for h in header], ([md(row[h]) for h in header] for row in m.rows()))
+            st.markdown(_fixed(table, lead=True), unsafe_allow_html=True)
     else:
         st.info("Every prediction matches these scenarios equally.")
     st.caption("Outcome names are our labels. Open Build a scenario → Analysts' predictions for each prediction's quote and source.")

@@ -20,7 +20,7 @@ from engine.app_query import AppView, read_app_query
 from engine.query import ECHO_MAX, scenario_from_spec, spec_label
 
 from components.text import md
-from components.verdicts import VERDICT_WORDS
+from components.verdicts import GRADE_STYLE, VERDICT_WORDS
 
 from .conftest import FIXTURES, ROOT, build_tree
 
@@ -640,9 +640,12 @@ def test_compare_heads_columns_with_the_scenarios_names(corpus):
     cells = md_tables(at)[1][heads[0]].tolist()
     ev = evaluate(corpus, corpus.preset("kremlin_terms").scenario)
     for sd, cell in zip(ev.sides, cells):
-        # A chip: colour, icon and the verdict's words.
-        assert re.match(r"^:(red|orange|green|gray)-badge\[:material/[a-z_]+: ", cell), cell
-        assert md(sd.verdict_label) in cell
+        # A chip: colour, icon and the graded words of the side's card (never one label for
+        # 97% and 0% met).
+        colour, icon = GRADE_STYLE[sd.grade]
+        assert cell.startswith(f":{colour}-badge[{icon} {md(sd.grade_label)}]"), cell
+        assert f"{sd.satisfaction:.0%} met" in cell
+    assert len({c.split("]")[0] for c in cells}) > 1  # the four sides' grades are not all the same
 
 
 def test_the_same_scenario_twice_is_listed_once(corpus):
